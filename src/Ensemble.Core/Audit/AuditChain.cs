@@ -1,0 +1,92 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using NodaTime;
+
+namespace Ensemble.Audit;
+
+/// <summary>The outcome of checking the chain: fine, or the first event that is wrong and why.</summary>
+public sealed record AuditVerification(bool IsIntact, long EventsChecked, long? FirstBadSequence, string Message);
+
+/// <summary>Computes and checks the audit hash chain (SHA-256 over every field, length-prefixed).</summary>
+public static class AuditChain
+{
+    /// <summary>The hash the chain starts from, before the first event.</summary>
+    public const string Genesis = "0000000000000000000000000000000000000000000000000000000000000000";
+
+    public static string ComputeHash(
+        long sequence, Instant at, string actor, long? householdId, string entityType, string entityId,
+        string action, string? operation, string? before, string? after, string previousHash)
+    {
+        var text = new StringBuilder(256);
+        Append(text, sequence.ToString(CultureInfo.InvariantCulture));
+        Append(text, at.ToUnixTimeTicks().ToString(CultureInfo.InvariantCulture));
+        Append(text, actor);
+        Append(text, householdId?.ToString(CultureInfo.InvariantCulture));
+        Append(text, entityType);
+        Append(text, entityId);
+        Append(text, action);
+        Append(text, operation);
+        Append(text, before);
+        Append(text, after);
+        Append(text, previousHash);
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+    }
+
+    public static string ComputeHash(AuditEvent e) => ComputeHash(
+        e.Sequence, e.At, e.Actor, e.HouseholdId, e.EntityType, e.EntityId, e.Action, e.Operation, e.Before, e.After, e.PreviousHash);
+
+    /// <summary>Walks the events in sequence order, streaming; stops at the first break.</summary>
+    public static AuditVerification Verify(IEnumerable<AuditEvent> eventsInOrder, AuditHead? head)
+    {
+        var expectedSequence = 1L;
+        var previousHash = Genesis;
+        var count = 0L;
+        foreach (var e in eventsInOrder)
+        {
+            if (e.Sequence != expectedSequence)
+            {
+                return Bad(count, e.Sequence, e.Sequence > expectedSequence
+                    ? $"Event {expectedSequence} is missing: the next event found is {e.Sequence} (events were deleted)."
+                    : $"Event {e.Sequence} appears where event {expectedSequence} should be (events were reordered or duplicated).");
+            }
+
+            if (e.PreviousHash != previousHash)
+            {
+                return Bad(count, e.Sequence, $"Event {e.Sequence} does not link to the event before it (events were reordered, replaced or deleted).");
+            }
+
+            if (ComputeHash(e) != e.Hash)
+            {
+                return Bad(count, e.Sequence, $"Event {e.Sequence} ({e.EntityType} {e.EntityId} {e.Action} by {e.Actor}) was altered after it was written.");
+            }
+
+            previousHash = e.Hash;
+            expectedSequence++;
+            count++;
+        }
+
+        var last = expectedSequence - 1;
+        if (head is not null && (head.LastSequence != last || head.LastHash != previousHash))
+        {
+            return head.LastSequence > last
+                ? Bad(count, last + 1, $"The log ends at event {last} but {head.LastSequence} were written (the log was truncated).")
+                : Bad(count, head.LastSequence + 1, $"The log holds {last} events but its head records {head.LastSequence} (the head or the log was tampered with).");
+        }
+
+        return new AuditVerification(true, count, null, $"The audit trail is intact: {count} events verified.");
+    }
+
+    private static AuditVerification Bad(long count, long sequence, string message) => new(false, count, sequence, message);
+
+    private static void Append(StringBuilder text, string? value)
+    {
+        if (value is null)
+        {
+            text.Append("-1:");
+            return;
+        }
+
+        text.Append(value.Length.ToString(CultureInfo.InvariantCulture)).Append(':').Append(value).Append('|');
+    }
+}

@@ -1,0 +1,183 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+
+namespace Ensemble.Storage;
+
+/// <summary>An audit event waiting for its place in the chain.</summary>
+internal sealed record PendingAuditEvent(long? HouseholdId, string EntityType, string EntityId, string Action, string? Before, string? After);
+
+/// <summary>
+/// Records every change the context is about to save: before values now (they are gone after the save),
+/// after values and generated ids once the rows are written.
+/// </summary>
+internal sealed class AuditCapture
+{
+    private static readonly HashSet<Type> NotAudited = [typeof(AuditRow), typeof(AuditHeadRow), typeof(PeriodicCursor), typeof(TriggerOccurrence)];
+
+    private readonly EntityEntry _entry;
+    private readonly EntityState _state;
+    private readonly string? _before;
+    private readonly HashSet<string>? _changed;
+
+    private AuditCapture(EntityEntry entry)
+    {
+        _entry = entry;
+        _state = entry.State;
+        if (_state == EntityState.Modified)
+        {
+            _changed = ChangedProperties(entry);
+            _before = Snapshot(entry, original: true, _changed);
+        }
+        else if (_state == EntityState.Deleted)
+        {
+            _before = Snapshot(entry, original: true, null);
+        }
+    }
+
+    public static List<AuditCapture> Capture(ChangeTracker tracker)
+    {
+        tracker.DetectChanges();
+        var list = new List<AuditCapture>();
+        foreach (var entry in tracker.Entries())
+        {
+            if (entry.State is EntityState.Added or EntityState.Modified or EntityState.Deleted && !NotAudited.Contains(entry.Metadata.ClrType))
+            {
+                var capture = new AuditCapture(entry);
+                if (capture._changed is not { Count: 0 })
+                {
+                    list.Add(capture);
+                }
+            }
+        }
+
+        return list;
+    }
+
+    public PendingAuditEvent Complete()
+    {
+        var action = _state switch
+        {
+            EntityState.Added => "created",
+            EntityState.Deleted => "deleted",
+            _ => "updated",
+        };
+        var after = _state == EntityState.Deleted ? null : Snapshot(_entry, original: false, _changed);
+        return new PendingAuditEvent(HouseholdOf(_entry), _entry.Metadata.ClrType.Name, KeyOf(_entry), action, _before, after);
+    }
+
+    private static HashSet<string> ChangedProperties(EntityEntry entry)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var p in entry.Properties)
+        {
+            if (p.IsModified && !Equals(p.OriginalValue, p.CurrentValue) && p.Metadata.Name != "Version")
+            {
+                names.Add(p.Metadata.Name);
+            }
+        }
+
+        foreach (var c in entry.ComplexProperties)
+        {
+            foreach (var p in c.Properties)
+            {
+                if (p.IsModified && !Equals(p.OriginalValue, p.CurrentValue))
+                {
+                    names.Add($"{c.Metadata.Name}.{p.Metadata.Name}");
+                }
+            }
+        }
+
+        return names;
+    }
+
+    private static string KeyOf(EntityEntry entry)
+    {
+        var key = entry.Metadata.FindPrimaryKey()!;
+        return string.Join(",", key.Properties.Select(p => Format(ToProvider(entry.Property(p.Name)))));
+    }
+
+    private static long? HouseholdOf(EntityEntry entry)
+    {
+        if (entry.Entity is Households.Household h)
+        {
+            return h.Id.Value;
+        }
+
+        var property = entry.Metadata.FindProperty("HouseholdId");
+        return property is null ? null : ToProvider(entry.Property(property.Name)) as long?;
+    }
+
+    private static string Snapshot(EntityEntry entry, bool original, HashSet<string>? only)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            foreach (var p in entry.Properties)
+            {
+                if (only is null || only.Contains(p.Metadata.Name))
+                {
+                    json.WritePropertyName(p.Metadata.Name);
+                    Write(json, ToProvider(p, original));
+                }
+            }
+
+            foreach (var c in entry.ComplexProperties)
+            {
+                foreach (var p in c.Properties)
+                {
+                    var name = $"{c.Metadata.Name}.{p.Metadata.Name}";
+                    if (only is null || only.Contains(name))
+                    {
+                        json.WritePropertyName(name);
+                        Write(json, ToProvider(p, original));
+                    }
+                }
+            }
+
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static object? ToProvider(PropertyEntry p, bool original = false)
+    {
+        var value = original ? p.OriginalValue : p.CurrentValue;
+        if (value is null)
+        {
+            return null;
+        }
+
+        var converter = p.Metadata.GetValueConverter() ?? p.Metadata.GetTypeMapping().Converter;
+        return converter is null ? value : converter.ConvertToProvider(value);
+    }
+
+    private static void Write(Utf8JsonWriter json, object? value)
+    {
+        switch (value)
+        {
+            case null: json.WriteNullValue(); break;
+            case string s: json.WriteStringValue(s); break;
+            case bool b: json.WriteBooleanValue(b); break;
+            case int i: json.WriteNumberValue(i); break;
+            case long l: json.WriteNumberValue(l); break;
+            case decimal d: json.WriteNumberValue(d); break;
+            case double d: json.WriteNumberValue(d); break;
+            case DateOnly d: json.WriteStringValue(d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)); break;
+            case DateTime d: json.WriteStringValue(d.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture)); break;
+            case Enum e: json.WriteStringValue(e.ToString()); break;
+            default: json.WriteStringValue(Convert.ToString(value, CultureInfo.InvariantCulture)); break;
+        }
+    }
+
+    private static string Format(object? value) => value switch
+    {
+        null => "",
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
+}

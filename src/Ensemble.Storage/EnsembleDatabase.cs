@@ -1,0 +1,121 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using NodaTime;
+
+namespace Ensemble.Storage;
+
+/// <summary>Where the data lives: a SQLite file or a PostgreSQL connection string.</summary>
+public sealed record DatabaseLocation(StorageProvider Provider, string ConnectionString)
+{
+    public override string ToString() => Provider == StorageProvider.Sqlite
+        ? new SqliteConnectionStringBuilder(ConnectionString).DataSource
+        : new Npgsql.NpgsqlConnectionStringBuilder(ConnectionString) { Password = null }.ToString();
+}
+
+/// <summary>Opens Ensemble's database on either provider and keeps its schema current.</summary>
+public static class EnsembleDatabase
+{
+    /// <summary>The environment variable naming the database when --db is not given.</summary>
+    public const string EnvironmentVariable = "ENSEMBLE_DB";
+
+    public const string DefaultFile = "ensemble.db";
+
+    /// <summary>"Host=…" (or "postgres://…") means PostgreSQL; anything else is a SQLite file path.</summary>
+    public static DatabaseLocation Describe(string? db)
+    {
+        var value = string.IsNullOrWhiteSpace(db) ? Environment.GetEnvironmentVariable(EnvironmentVariable) : db;
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            value = DefaultFile;
+        }
+
+        if (value.Contains("Host=", StringComparison.OrdinalIgnoreCase) || value.StartsWith("postgres", StringComparison.OrdinalIgnoreCase))
+        {
+            return new DatabaseLocation(StorageProvider.PostgreSql, value);
+        }
+
+        var path = value.StartsWith("Data Source=", StringComparison.OrdinalIgnoreCase)
+            ? new SqliteConnectionStringBuilder(value).DataSource
+            : value;
+        var builder = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path.GetFullPath(path),
+            Pooling = true,
+            ForeignKeys = true,
+            DefaultTimeout = 30,
+        };
+        return new DatabaseLocation(StorageProvider.Sqlite, builder.ToString());
+    }
+
+    public static EnsembleDb CreateContext(DatabaseLocation location, IClock? clock = null)
+    {
+        EnsembleDb db = location.Provider switch
+        {
+            StorageProvider.Sqlite => new SqliteEnsembleDb(new DbContextOptionsBuilder<SqliteEnsembleDb>()
+                .UseSqlite(location.ConnectionString, o => o.MigrationsAssembly(typeof(EnsembleDatabase).Assembly.FullName))
+                .UseSnakeCaseNamingConvention()
+                .AddInterceptors(SqlitePragmas.Instance)
+                .Options),
+            _ => new PostgresEnsembleDb(new DbContextOptionsBuilder<PostgresEnsembleDb>()
+                .UseNpgsql(location.ConnectionString, o => o.MigrationsAssembly(typeof(EnsembleDatabase).Assembly.FullName))
+                .UseSnakeCaseNamingConvention()
+                .Options),
+        };
+        db.Clock = clock ?? SystemClock.Instance;
+        db.ChangeTracker.AutoDetectChangesEnabled = true;
+        return db;
+    }
+
+    /// <summary>Creates the database if needed and applies pending migrations.</summary>
+    public static async Task MigrateAsync(DatabaseLocation location, CancellationToken cancellationToken = default)
+    {
+        await using var db = CreateContext(location);
+        await db.Database.MigrateAsync(cancellationToken);
+        if (location.Provider == StorageProvider.Sqlite)
+        {
+            // WAL lets readers work while a writer commits; it is a property of the file, set once.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
+    }
+
+    /// <summary>True when the schema exists and has a firm in it.</summary>
+    public static async Task<bool> HasFirmAsync(EnsembleDb db, CancellationToken cancellationToken = default)
+    {
+        if (db.Provider == StorageProvider.Sqlite && !File.Exists(new SqliteConnectionStringBuilder(db.Database.GetConnectionString()).DataSource))
+        {
+            return false;
+        }
+
+        try
+        {
+            return await db.Firms.AnyAsync(cancellationToken);
+        }
+        catch (DbException)
+        {
+            return false;
+        }
+    }
+}
+
+/// <summary>Every SQLite connection commits durably (fsync on commit) and enforces foreign keys.</summary>
+internal sealed class SqlitePragmas : DbConnectionInterceptor
+{
+    public static readonly SqlitePragmas Instance = new();
+
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
+
+    public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Apply(connection);
+        return Task.CompletedTask;
+    }
+
+    private static void Apply(DbConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;";
+        command.ExecuteNonQuery();
+    }
+}

@@ -1,0 +1,97 @@
+using Ensemble.Audit;
+using Ensemble.Households;
+using Ensemble.Practice;
+using Ensemble.Processes.Running;
+using Ensemble.Processes.Templates;
+using Microsoft.EntityFrameworkCore;
+using NodaTime;
+
+namespace Ensemble.Storage;
+
+/// <summary>
+/// The one model of Ensemble's data, used on SQLite and PostgreSQL alike. Every save that changes
+/// firm data appends audit events in the same transaction (see <see cref="AuditCapture"/>).
+/// </summary>
+public abstract class EnsembleDb : DbContext
+{
+    protected EnsembleDb(DbContextOptions options)
+        : base(options)
+    {
+    }
+
+    public DbSet<Firm> Firms => Set<Firm>();
+
+    public DbSet<Role> Roles => Set<Role>();
+
+    public DbSet<Staff> Staff => Set<Staff>();
+
+    public DbSet<TeamAssignment> TeamAssignments => Set<TeamAssignment>();
+
+    public DbSet<Household> Households => Set<Household>();
+
+    public DbSet<Member> Members => Set<Member>();
+
+    public DbSet<Account> Accounts => Set<Account>();
+
+    public DbSet<Policy> Policies => Set<Policy>();
+
+    public DbSet<TemplateVersion> TemplateVersions => Set<TemplateVersion>();
+
+    public DbSet<ProcessInstance> Instances => Set<ProcessInstance>();
+
+    public DbSet<WorkTask> Tasks => Set<WorkTask>();
+
+    public DbSet<PeriodicCursor> PeriodicCursors => Set<PeriodicCursor>();
+
+    public DbSet<TriggerOccurrence> TriggerOccurrences => Set<TriggerOccurrence>();
+
+    public DbSet<AuditRow> AuditEvents => Set<AuditRow>();
+
+    public DbSet<AuditHeadRow> AuditHead => Set<AuditHeadRow>();
+
+    /// <summary>Who is making the changes (a staff handle, or "ensemble" for the system itself).</summary>
+    public string Actor { get; set; } = "ensemble";
+
+    /// <summary>What the changes are for, e.g. "complete-task"; recorded with each audit event.</summary>
+    public string? Operation { get; set; }
+
+    /// <summary>The clock audit events are stamped with.</summary>
+    public IClock Clock { get; set; } = NodaTime.SystemClock.Instance;
+
+    public abstract StorageProvider Provider { get; }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
+        SaveChangesAsync(acceptAllChangesOnSuccess).GetAwaiter().GetResult();
+
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        var captured = AuditCapture.Capture(ChangeTracker);
+        if (captured.Count == 0)
+        {
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+
+        var ownTransaction = Database.CurrentTransaction is null ? await Database.BeginTransactionAsync(cancellationToken) : null;
+        try
+        {
+            var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            var now = Clock.GetCurrentInstant();
+            await AuditWriter.AppendAsync(this, captured.Select(c => c.Complete()).ToList(), now, cancellationToken);
+            if (ownTransaction is not null)
+            {
+                await ownTransaction.CommitAsync(cancellationToken);
+            }
+
+            return written;
+        }
+        finally
+        {
+            if (ownTransaction is not null)
+            {
+                await ownTransaction.DisposeAsync();
+            }
+        }
+    }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) => EnsembleModel.Configure(modelBuilder);
+}

@@ -1,0 +1,213 @@
+using Ensemble.Common;
+using Ensemble.Households;
+using Ensemble.Practice;
+using Ensemble.Processes.Running;
+using Ensemble.Processes.Templates;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Ensemble.Storage;
+
+/// <summary>Table layout and indexes. Kept provider-neutral: the same SQL filter text works on SQLite and PostgreSQL.</summary>
+internal static class EnsembleModel
+{
+    /// <summary>Open work: the partial indexes that keep work lists fast however much history piles up.</summary>
+    public const string OpenFilter = "status IN ('Open', 'InProgress')";
+
+    public static void Configure(ModelBuilder model)
+    {
+        model.Entity<Firm>(b =>
+        {
+            b.ToTable("firms");
+            b.Property(f => f.Name).HasMaxLength(200);
+            b.Property(f => f.TimeZoneId).HasMaxLength(100);
+            b.Property(f => f.WeekendDays).HasConversion(Conversions.DayList, Conversions.ListComparer<NodaTime.IsoDayOfWeek>());
+            b.Property(f => f.ExtraHolidays).HasConversion(Conversions.DateList, Conversions.ListComparer<NodaTime.LocalDate>());
+            b.Ignore(f => f.Zone);
+            b.Ignore(f => f.Calendar);
+        });
+
+        model.Entity<Role>(b =>
+        {
+            b.ToTable("roles");
+            b.HasKey(r => r.Key);
+            b.Property(r => r.Key).HasMaxLength(80);
+            b.Property(r => r.Name).HasMaxLength(120);
+            b.Property(r => r.Scope).HasConversion<string>().HasMaxLength(20);
+        });
+
+        model.Entity<Staff>(b =>
+        {
+            b.ToTable("staff");
+            b.Property(s => s.Id).HasConversion(id => id.Value, v => new StaffId(v)).ValueGeneratedOnAdd();
+            b.HasIndex(s => s.Handle).IsUnique();
+            b.Property(s => s.Handle).HasMaxLength(60);
+            b.Property(s => s.Name).HasMaxLength(200);
+            b.Property(s => s.Email).HasMaxLength(320);
+            b.Property(s => s.Roles).HasConversion(Conversions.StringList, Conversions.StringListComparer);
+            b.Property(s => s.Absences).HasConversion(AbsenceConversion.Converter, Conversions.ListComparer<Absence>());
+        });
+
+        model.Entity<TeamAssignment>(b =>
+        {
+            b.ToTable("team_assignments");
+            b.Property(a => a.HouseholdId).HasConversion(id => id!.Value.Value, v => new HouseholdId(v));
+            b.Property(a => a.StaffId).HasConversion(id => id.Value, v => new StaffId(v));
+            b.Property(a => a.RoleKey).HasMaxLength(80);
+            b.Property(a => a.Backups).HasConversion(Conversions.StaffIdList, Conversions.ListComparer<StaffId>());
+            b.HasOne<Household>().WithMany().HasForeignKey(a => a.HouseholdId).OnDelete(DeleteBehavior.Cascade);
+            b.HasOne<Staff>().WithMany().HasForeignKey(a => a.StaffId).OnDelete(DeleteBehavior.Restrict);
+            b.HasOne<Role>().WithMany().HasForeignKey(a => a.RoleKey).OnDelete(DeleteBehavior.Restrict);
+            b.HasIndex(a => new { a.HouseholdId, a.RoleKey }).IsUnique();
+            b.HasIndex(a => a.RoleKey).IsUnique().HasFilter("household_id IS NULL").HasDatabaseName("ix_team_assignments_firm_role");
+            b.HasIndex(a => a.StaffId);
+            b.Ignore(a => a.IsFirmLevel);
+        });
+
+        model.Entity<Household>(b =>
+        {
+            b.ToTable("households");
+            b.Property(h => h.Id).HasConversion(id => id.Value, v => new HouseholdId(v)).ValueGeneratedOnAdd();
+            b.HasIndex(h => h.Key).IsUnique();
+            b.Property(h => h.Key).HasMaxLength(100);
+            b.Property(h => h.Name).HasMaxLength(300);
+            b.Property(h => h.Stage).HasConversion<string>().HasMaxLength(20);
+            b.Property(h => h.PreferredChannels).HasConversion(Conversions.StringList, Conversions.StringListComparer);
+            b.Property(h => h.Tags).HasConversion(Conversions.StringList, Conversions.StringListComparer);
+            b.Property(h => h.TrustedAdvisors).HasConversion(Conversions.Json<TrustedAdvisor>(), Conversions.ListComparer<TrustedAdvisor>());
+            b.ComplexProperty(h => h.Stated, c =>
+            {
+                c.Property(s => s.NetWorth).HasConversion(Conversions.NullableMoney).HasPrecision(18, 2);
+                c.Property(s => s.InvestableAssets).HasConversion(Conversions.NullableMoney).HasPrecision(18, 2);
+                c.Property(s => s.HouseholdIncome).HasConversion(Conversions.NullableMoney).HasPrecision(18, 2);
+                c.Property(s => s.InitialRevenue).HasConversion(Conversions.NullableMoney).HasPrecision(18, 2);
+                c.Property(s => s.RecurringRevenue).HasConversion(Conversions.NullableMoney).HasPrecision(18, 2);
+            });
+            b.HasMany(h => h.Members).WithOne().HasForeignKey("HouseholdId").OnDelete(DeleteBehavior.Cascade);
+            b.HasMany(h => h.Accounts).WithOne().HasForeignKey("HouseholdId").OnDelete(DeleteBehavior.Cascade);
+            b.HasMany(h => h.Policies).WithOne().HasForeignKey("HouseholdId").OnDelete(DeleteBehavior.Cascade);
+            b.Ignore(h => h.InvestableAssets);
+            b.Ignore(h => h.Products);
+            b.Ignore(h => h.PrimaryMember);
+        });
+
+        model.Entity<Member>(b =>
+        {
+            b.ToTable("members");
+            HouseholdChild(b);
+            b.Property(m => m.BirthDate).HasConversion(Conversions.NullableLocalDate);
+            b.Property(m => m.Relationship).HasConversion<string>().HasMaxLength(20);
+            b.Ignore(m => m.FullName);
+        });
+
+        model.Entity<Account>(b =>
+        {
+            b.ToTable("accounts");
+            HouseholdChild(b);
+            b.Property(a => a.Value).HasConversion(Conversions.Money).HasPrecision(18, 2);
+            b.Property(a => a.OpenedOn).HasConversion(Conversions.NullableLocalDate);
+        });
+
+        model.Entity<Policy>(b =>
+        {
+            b.ToTable("policies");
+            HouseholdChild(b);
+            b.Property(p => p.Coverage).HasConversion(Conversions.Money).HasPrecision(18, 2);
+            b.Property(p => p.AnnualPremium).HasConversion(Conversions.Money).HasPrecision(18, 2);
+        });
+
+        model.Entity<TemplateVersion>(b =>
+        {
+            b.ToTable("template_versions");
+            b.Property(v => v.Id).HasConversion(id => id.Value, v => new TemplateVersionId(v)).ValueGeneratedOnAdd();
+            b.HasIndex(v => new { v.Key, v.Number }).IsUnique();
+            b.Property(v => v.Key).HasMaxLength(100);
+            b.Property(v => v.Category).HasConversion<string>().HasMaxLength(40);
+            b.Property(v => v.CreatedAt).HasConversion(Conversions.Instant);
+        });
+
+        model.Entity<ProcessInstance>(b =>
+        {
+            b.ToTable("process_instances");
+            b.Property(i => i.Id).HasConversion(id => id.Value, v => new InstanceId(v)).ValueGeneratedOnAdd();
+            b.Property(i => i.TemplateVersionId).HasConversion(id => id.Value, v => new TemplateVersionId(v));
+            b.Property(i => i.HouseholdId).HasConversion(id => id!.Value.Value, v => new HouseholdId(v));
+            b.Property(i => i.Status).HasConversion<string>().HasMaxLength(20);
+            b.Property(i => i.Anchors).HasConversion(Conversions.DateMap, Conversions.DateMapComparer);
+            b.Property(i => i.StartedAt).HasConversion(Conversions.Instant);
+            b.Property(i => i.StartedOn).HasConversion(Conversions.LocalDate);
+            b.Property(i => i.EndedAt).HasConversion(Conversions.NullableInstant);
+            b.Property(i => i.Version).IsConcurrencyToken();
+            b.HasIndex(i => i.TriggerKey).IsUnique();
+            b.HasIndex(i => i.HouseholdId);
+            b.HasIndex(i => new { i.TemplateKey, i.Status });
+            b.HasOne<TemplateVersion>().WithMany().HasForeignKey(i => i.TemplateVersionId).OnDelete(DeleteBehavior.Restrict);
+            b.HasOne<Household>().WithMany().HasForeignKey(i => i.HouseholdId).OnDelete(DeleteBehavior.Restrict);
+            b.HasMany(i => i.Tasks).WithOne(t => t.Instance).HasForeignKey(t => t.InstanceId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        model.Entity<WorkTask>(b =>
+        {
+            b.ToTable("work_tasks");
+            b.Property(t => t.Id).HasConversion(id => id.Value, v => new TaskId(v)).ValueGeneratedOnAdd();
+            b.Property(t => t.InstanceId).HasConversion(id => id.Value, v => new InstanceId(v));
+            b.Property(t => t.HouseholdId).HasConversion(id => id!.Value.Value, v => new HouseholdId(v));
+            b.Property(t => t.AssigneeId).HasConversion(id => id!.Value.Value, v => new StaffId(v));
+            b.Property(t => t.Status).HasConversion<string>().HasMaxLength(20);
+            b.Property(t => t.DueOn).HasConversion(Conversions.NullableLocalDate);
+            b.Property(t => t.OverdueSince).HasConversion(Conversions.NullableLocalDate);
+            b.Property(t => t.ActivatedAt).HasConversion(Conversions.Instant);
+            b.Property(t => t.StartedAt).HasConversion(Conversions.NullableInstant);
+            b.Property(t => t.ClosedAt).HasConversion(Conversions.NullableInstant);
+            b.Property(t => t.Version).IsConcurrencyToken();
+            b.HasOne<Staff>().WithMany().HasForeignKey(t => t.AssigneeId).OnDelete(DeleteBehavior.Restrict);
+            b.HasIndex(t => new { t.AssigneeId, t.DueOn }).HasFilter(OpenFilter).HasDatabaseName("ix_work_tasks_open_by_assignee");
+            b.HasIndex(t => new { t.RoleKey, t.DueOn }).HasFilter(OpenFilter).HasDatabaseName("ix_work_tasks_open_by_role");
+            b.HasIndex(t => t.DueOn).HasFilter(OpenFilter + " AND overdue_since IS NULL").HasDatabaseName("ix_work_tasks_due_not_flagged");
+            b.HasIndex(t => t.HouseholdId);
+            b.HasIndex(t => t.InstanceId);
+            b.Ignore(t => t.IsOpen);
+            b.Ignore(t => t.IsFinished);
+        });
+
+        model.Entity<PeriodicCursor>(b =>
+        {
+            b.ToTable("periodic_cursors");
+            b.HasKey(c => c.TriggerId);
+            b.Property(c => c.LastSweptAt).HasConversion(Conversions.Instant);
+        });
+
+        model.Entity<TriggerOccurrence>(b =>
+        {
+            b.ToTable("trigger_occurrences");
+            b.HasKey(o => o.Key);
+            b.Property(o => o.InstanceId).HasConversion(id => id!.Value.Value, v => new InstanceId(v));
+            b.Property(o => o.RecordedAt).HasConversion(Conversions.Instant);
+        });
+
+        model.Entity<AuditRow>(b =>
+        {
+            b.ToTable("audit_events");
+            b.HasKey(e => e.Sequence);
+            b.Property(e => e.Sequence).ValueGeneratedNever();
+            b.Property(e => e.At).HasConversion(Conversions.Instant);
+            b.HasIndex(e => e.HouseholdId);
+            b.HasIndex(e => new { e.EntityType, e.EntityId });
+        });
+
+        model.Entity<AuditHeadRow>(b =>
+        {
+            b.ToTable("audit_head");
+            b.Property(h => h.Id).ValueGeneratedNever();
+            b.HasData(new AuditHeadRow { Id = 1, LastSequence = 0, LastHash = Ensemble.Audit.AuditChain.Genesis });
+        });
+    }
+
+    private static void HouseholdChild<T>(EntityTypeBuilder<T> b)
+        where T : class
+    {
+        b.Property<HouseholdId>("HouseholdId").HasConversion(id => id.Value, v => new HouseholdId(v));
+        b.Property<string>("ExternalId").HasMaxLength(100);
+        b.HasIndex("HouseholdId", "ExternalId").IsUnique();
+    }
+}

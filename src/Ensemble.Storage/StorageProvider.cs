@@ -1,0 +1,7 @@
+namespace Ensemble.Storage;
+
+public enum StorageProvider
+{
+    Sqlite,
+    PostgreSql,
+}
