@@ -47,12 +47,11 @@ public sealed class ProcessEngine(IClock clock)
         return new Transition(instance, activated, events);
     }
 
-    public Result<Transition> Complete(ProcessInstance instance, ProcessTemplate template, TaskId taskId, string actor, string? note, WorkContext context)
+    public Result<Transition> Complete(ProcessInstance instance, ProcessTemplate template, WorkTask task, string actor, string? note, WorkContext context)
     {
-        var task = instance.Tasks.FirstOrDefault(t => t.Id == taskId);
-        if (task is null)
+        if (!instance.Tasks.Contains(task))
         {
-            return Error.NotFound($"Task {taskId} is not part of {instance.TemplateName} #{instance.Id}.");
+            return Error.NotFound($"Task {task.Id} is not part of {instance.TemplateName} #{instance.Id}.");
         }
 
         var now = clock.GetCurrentInstant();
@@ -60,12 +59,11 @@ public sealed class ProcessEngine(IClock clock)
         return result.IsSuccess ? Advance(instance, template, task, context, now) : result.Error!;
     }
 
-    public Result<Transition> Skip(ProcessInstance instance, ProcessTemplate template, TaskId taskId, string actor, string reason, WorkContext context)
+    public Result<Transition> Skip(ProcessInstance instance, ProcessTemplate template, WorkTask task, string actor, string reason, WorkContext context)
     {
-        var task = instance.Tasks.FirstOrDefault(t => t.Id == taskId);
-        if (task is null)
+        if (!instance.Tasks.Contains(task))
         {
-            return Error.NotFound($"Task {taskId} is not part of {instance.TemplateName} #{instance.Id}.");
+            return Error.NotFound($"Task {task.Id} is not part of {instance.TemplateName} #{instance.Id}.");
         }
 
         var skippable = template.FindStep(task.StepKey)?.Skippable ?? false;

@@ -33,6 +33,7 @@ public sealed record ProcessTemplate(
     IReadOnlyList<StepDefinition> Steps)
 {
     private Dictionary<string, StepDefinition>? _byKey;
+    private ILookup<string, StepDefinition>? _dependents;
 
     public StepDefinition? FindStep(string key)
     {
@@ -44,7 +45,11 @@ public sealed record ProcessTemplate(
     public IEnumerable<StepDefinition> EntrySteps => Steps.Where(s => s.After.Count == 0);
 
     /// <summary>Steps waiting for <paramref name="stepKey"/>.</summary>
-    public IEnumerable<StepDefinition> Dependents(string stepKey) => Steps.Where(s => s.After.Contains(stepKey));
+    public IEnumerable<StepDefinition> Dependents(string stepKey)
+    {
+        _dependents ??= Steps.SelectMany(s => s.After.Select(a => (After: a, Step: s))).ToLookup(x => x.After, x => x.Step, StringComparer.Ordinal);
+        return _dependents[stepKey];
+    }
 }
 
 /// <summary>One step of a process: becomes a task for a role when the steps it waits for are done.</summary>

@@ -1,0 +1,3 @@
+using Ensemble.Cli;
+
+return await EnsembleCommand.Build().Parse(args).InvokeAsync();

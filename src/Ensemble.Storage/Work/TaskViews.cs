@@ -1,0 +1,73 @@
+using Ensemble.Common;
+using Ensemble.Processes.Running;
+using Microsoft.EntityFrameworkCore;
+using NodaTime;
+
+namespace Ensemble.Storage.Work;
+
+/// <summary>A task as a work list shows it.</summary>
+public sealed record TaskView(
+    TaskId Id,
+    InstanceId InstanceId,
+    string Process,
+    string Title,
+    string Role,
+    WorkTaskStatus Status,
+    LocalDate? DueOn,
+    LocalDate? OverdueSince,
+    string? HouseholdKey,
+    string? HouseholdName,
+    string? Assignee,
+    string RoutingNote);
+
+/// <summary>
+/// Work lists. Each reads open tasks through a partial index (open rows only), so the lists stay fast
+/// however much finished work the firm accumulates.
+/// </summary>
+public sealed class TaskViews(EnsembleDb db)
+{
+    public const int DefaultLimit = 200;
+
+    /// <summary>A person's open work, soonest due first.</summary>
+    public Task<List<TaskView>> ForStaffAsync(StaffId staffId, int limit = DefaultLimit, CancellationToken cancellationToken = default) =>
+        Project(Open().Where(t => t.AssigneeId == staffId).OrderBy(t => t.DueOn).ThenBy(t => t.Id), limit, cancellationToken);
+
+    /// <summary>Open work for a role, including tasks waiting in its queue with no one assigned.</summary>
+    public Task<List<TaskView>> ForRoleAsync(string roleKey, int limit = DefaultLimit, CancellationToken cancellationToken = default) =>
+        Project(Open().Where(t => t.RoleKey == roleKey).OrderBy(t => t.DueOn).ThenBy(t => t.Id), limit, cancellationToken);
+
+    public Task<List<TaskView>> OverdueAsync(LocalDate today, int limit = DefaultLimit, CancellationToken cancellationToken = default) =>
+        Project(Open().Where(t => t.DueOn < today).OrderBy(t => t.DueOn).ThenBy(t => t.Id), limit, cancellationToken);
+
+    public Task<List<TaskView>> ForHouseholdAsync(HouseholdId householdId, bool includeClosed, int limit = DefaultLimit, CancellationToken cancellationToken = default)
+    {
+        var query = db.Tasks.AsNoTracking().Where(t => t.HouseholdId == householdId);
+        if (!includeClosed)
+        {
+            query = query.Where(t => t.Status == WorkTaskStatus.Open || t.Status == WorkTaskStatus.InProgress);
+        }
+
+        return Project(query.OrderBy(t => t.DueOn).ThenBy(t => t.Id), limit, cancellationToken);
+    }
+
+    public Task<List<TaskView>> ForInstanceAsync(InstanceId instanceId, CancellationToken cancellationToken = default) =>
+        Project(db.Tasks.AsNoTracking().Where(t => t.InstanceId == instanceId).OrderBy(t => t.Id), int.MaxValue, cancellationToken);
+
+    public async Task<TaskView?> FindAsync(TaskId id, CancellationToken cancellationToken = default) =>
+        (await Project(db.Tasks.AsNoTracking().Where(t => t.Id == id), 1, cancellationToken)).FirstOrDefault();
+
+    private IQueryable<WorkTask> Open() =>
+        db.Tasks.AsNoTracking().Where(t => t.Status == WorkTaskStatus.Open || t.Status == WorkTaskStatus.InProgress);
+
+    private Task<List<TaskView>> Project(IQueryable<WorkTask> tasks, int limit, CancellationToken cancellationToken) =>
+        (from t in tasks.Take(limit)
+         join i in db.Instances on t.InstanceId equals i.Id
+         join h in db.Households on t.HouseholdId equals h.Id into hs
+         from h in hs.DefaultIfEmpty()
+         join s in db.Staff on t.AssigneeId equals s.Id into ss
+         from s in ss.DefaultIfEmpty()
+         select new TaskView(
+             t.Id, t.InstanceId, i.TemplateName, t.Title, t.RoleKey, t.Status, t.DueOn, t.OverdueSince,
+             h == null ? null : h.Key, h == null ? null : h.Name, s == null ? null : s.Handle, t.RoutingNote))
+        .ToListAsync(cancellationToken);
+}

@@ -1,0 +1,35 @@
+using System.Collections.Concurrent;
+using Ensemble.Common;
+using Ensemble.Processes.Templates;
+using Microsoft.EntityFrameworkCore;
+
+namespace Ensemble.Storage.Work;
+
+/// <summary>
+/// Parsed template versions, shared by all contexts of the process. Safe because versions are
+/// immutable; keyed by content hash so two databases can never see each other's templates.
+/// </summary>
+public static class TemplateCache
+{
+    private static readonly ConcurrentDictionary<string, ProcessTemplate> ByHash = new(StringComparer.Ordinal);
+
+    public static async Task<ProcessTemplate> GetAsync(EnsembleDb db, TemplateVersionId id, CancellationToken cancellationToken = default)
+    {
+        var version = await db.TemplateVersions.AsNoTracking()
+            .Where(v => v.Id == id)
+            .Select(v => new { v.ContentHash, v.Key })
+            .SingleAsync(cancellationToken);
+        if (ByHash.TryGetValue(version.ContentHash, out var cached))
+        {
+            return cached;
+        }
+
+        var yaml = await db.TemplateVersions.AsNoTracking().Where(v => v.Id == id).Select(v => v.Yaml).SingleAsync(cancellationToken);
+        var roles = (await db.Roles.AsNoTracking().Select(r => r.Key).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+        var result = TemplateLoader.Load(yaml, version.Key + ".yaml", roles);
+        var template = result.Template ?? throw new InvalidOperationException(
+            $"Stored template {version.Key} no longer loads: {string.Join("; ", result.Diagnostics)}");
+        ByHash[version.ContentHash] = template;
+        return template;
+    }
+}

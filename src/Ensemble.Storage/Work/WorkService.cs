@@ -1,0 +1,182 @@
+using Ensemble.Common;
+using Ensemble.Processes.Running;
+using Ensemble.Processes.Templates;
+using Microsoft.EntityFrameworkCore;
+using NodaTime;
+
+namespace Ensemble.Storage.Work;
+
+/// <summary>
+/// Starts processes and moves tasks, each operation one transaction: load the instance, let the
+/// engine decide, start any follow-on processes its events trigger, save, audit, commit. A
+/// transition that loses a race with another on the same instance is retried on fresh state.
+/// </summary>
+public sealed class WorkService(EnsembleDb db, IClock clock)
+{
+    private const int Attempts = 4;
+
+    private readonly ProcessEngine _engine = new(clock);
+
+    public Task<Result<Transition>> StartAsync(
+        string templateKey, HouseholdId? householdId, IReadOnlyDictionary<string, LocalDate> anchors, string actor,
+        string? triggerKey = null, CancellationToken cancellationToken = default) =>
+        InTransactionAsync("start-process", actor, async () =>
+        {
+            var version = await TemplateVersions.LatestAsync(db, templateKey, cancellationToken);
+            if (version is null)
+            {
+                return Error.NotFound($"There is no template called \"{templateKey}\"; `ensemble templates list` shows them.");
+            }
+
+            if (triggerKey is not null && await db.Instances.AnyAsync(i => i.TriggerKey == triggerKey, cancellationToken))
+            {
+                return Error.Conflict($"{version.Name} was already started for {triggerKey}.");
+            }
+
+            if (householdId is { } hh && !await db.Households.AnyAsync(h => h.Id == hh, cancellationToken))
+            {
+                return Error.NotFound($"Household {hh} does not exist.");
+            }
+
+            return await StartTrackedAsync(version.Id, householdId, anchors, actor, triggerKey, cancellationToken);
+        }, cancellationToken);
+
+    public Task<Result<Transition>> CompleteAsync(TaskId taskId, string actor, string? note = null, CancellationToken cancellationToken = default) =>
+        TransitionAsync("complete-task", taskId, actor, (instance, template, task, context) =>
+            _engine.Complete(instance, template, task, actor, note, context), cancellationToken);
+
+    public Task<Result<Transition>> SkipAsync(TaskId taskId, string actor, string reason, CancellationToken cancellationToken = default) =>
+        TransitionAsync("skip-task", taskId, actor, (instance, template, task, context) =>
+            _engine.Skip(instance, template, task, actor, reason, context), cancellationToken);
+
+    /// <summary>Marks a task as being worked on, so colleagues see it is in hand.</summary>
+    public Task<Result<WorkTask>> BeginAsync(TaskId taskId, string actor, CancellationToken cancellationToken = default) =>
+        InTransactionAsync("begin-task", actor, async () =>
+        {
+            var task = await db.Tasks.SingleOrDefaultAsync(t => t.Id == taskId, cancellationToken);
+            return task is null ? Error.NotFound($"There is no task {taskId}.") : task.Start(clock.GetCurrentInstant());
+        }, cancellationToken);
+
+    public Task<Result<ProcessInstance>> CancelAsync(InstanceId instanceId, string actor, string reason, CancellationToken cancellationToken = default) =>
+        InTransactionAsync("cancel-process", actor, async () =>
+        {
+            var instance = await db.Instances.Include(i => i.Tasks).SingleOrDefaultAsync(i => i.Id == instanceId, cancellationToken);
+            if (instance is null)
+            {
+                return Error.NotFound($"There is no process {instanceId}.");
+            }
+
+            var result = _engine.Cancel(instance, actor, reason);
+            return result.IsSuccess ? result.Value.Instance : (Result<ProcessInstance>)result.Error!;
+        }, cancellationToken);
+
+    private Task<Result<Transition>> TransitionAsync(
+        string operation, TaskId taskId, string actor,
+        Func<ProcessInstance, ProcessTemplate, WorkTask, WorkContext, Result<Transition>> step, CancellationToken cancellationToken) =>
+        InTransactionAsync(operation, actor, async () =>
+        {
+            var instanceId = await db.Tasks.Where(t => t.Id == taskId).Select(t => (InstanceId?)t.InstanceId).SingleOrDefaultAsync(cancellationToken);
+            if (instanceId is null)
+            {
+                return Error.NotFound($"There is no task {taskId}; `ensemble tasks mine` lists yours.");
+            }
+
+            var instance = await db.Instances.Include(i => i.Tasks).SingleAsync(i => i.Id == instanceId.Value, cancellationToken);
+            var template = await TemplateCache.GetAsync(db, instance.TemplateVersionId, cancellationToken);
+            var firm = await WorkContextLoader.FirmAsync(db, cancellationToken);
+            var context = await WorkContextLoader.LoadAsync(
+                db, firm, instance.HouseholdId, WorkContextLoader.NeedsFacts(template), firm.Today(clock), cancellationToken);
+            var result = step(instance, template, instance.Tasks.Single(t => t.Id == taskId), context);
+            if (!result.IsSuccess)
+            {
+                return result;
+            }
+
+            await FollowOnAsync(result.Value.Events, actor, cancellationToken);
+            return result;
+        }, cancellationToken);
+
+    private async Task<Result<Transition>> StartTrackedAsync(
+        TemplateVersionId versionId, HouseholdId? householdId, IReadOnlyDictionary<string, LocalDate> anchors, string actor,
+        string? triggerKey, CancellationToken cancellationToken)
+    {
+        var template = await TemplateCache.GetAsync(db, versionId, cancellationToken);
+        var firm = await WorkContextLoader.FirmAsync(db, cancellationToken);
+        var context = await WorkContextLoader.LoadAsync(db, firm, householdId, WorkContextLoader.NeedsFacts(template), firm.Today(clock), cancellationToken);
+        var result = _engine.Start(template, versionId, new StartRequest(householdId, anchors, actor, triggerKey), context);
+        if (!result.IsSuccess)
+        {
+            return result;
+        }
+
+        db.Instances.Add(result.Value.Instance);
+        await FollowOnAsync(result.Value.Events, actor, cancellationToken);
+        return result;
+    }
+
+    /// <summary>Starts the processes that events trigger (e.g. fact finding after the introduction), in the same transaction.</summary>
+    internal async Task FollowOnAsync(IReadOnlyList<DomainEvent> events, string actor, CancellationToken cancellationToken)
+    {
+        var pending = new Queue<DomainEvent>(events);
+        while (pending.TryDequeue(out var e))
+        {
+            foreach (var (version, template) in await TemplateVersions.SubscribersAsync(db, e, cancellationToken))
+            {
+                var key = $"{e.Key}->{template.Key}";
+                if (await db.Instances.AnyAsync(i => i.TriggerKey == key, cancellationToken)
+                    || db.Instances.Local.Any(i => i.TriggerKey == key))
+                {
+                    continue;
+                }
+
+                var anchors = new Dictionary<string, LocalDate>();
+                if (template.Anchors.Count > 0)
+                {
+                    // A follow-on that needs dates (a meeting) cannot be dated automatically; it waits to be started by hand.
+                    continue;
+                }
+
+                var started = await StartTrackedAsync(version.Id, template.Scope == TemplateScope.Firm ? null : e.HouseholdId, anchors, actor, key, cancellationToken);
+                if (started.IsSuccess)
+                {
+                    foreach (var next in started.Value.Events)
+                    {
+                        pending.Enqueue(next);
+                    }
+                }
+            }
+        }
+    }
+
+    private async Task<Result<T>> InTransactionAsync<T>(string operation, string actor, Func<Task<Result<T>>> work, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            db.ChangeTracker.Clear();
+            db.Actor = actor;
+            db.Operation = operation;
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            try
+            {
+                var result = await work();
+                if (!result.IsSuccess)
+                {
+                    await transaction.RollbackAsync(cancellationToken);
+                    return result;
+                }
+
+                await db.SaveChangesAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                return result;
+            }
+            catch (DbUpdateException ex) when (attempt < Attempts && Conflicts.IsRetryable(ex))
+            {
+                await transaction.RollbackAsync(cancellationToken);
+            }
+            finally
+            {
+                db.Operation = null;
+            }
+        }
+    }
+}
