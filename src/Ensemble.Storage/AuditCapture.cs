@@ -101,7 +101,7 @@ internal sealed class AuditCapture
 
     private static long? HouseholdOf(EntityEntry entry)
     {
-        if (entry.Entity is Households.Household h)
+        if (entry.Entity is global::Ensemble.Households.Household h)
         {
             return h.Id.Value;
         }

@@ -14,6 +14,9 @@ internal static class EnsembleModel
     /// <summary>Open work: the partial indexes that keep work lists fast however much history piles up.</summary>
     public const string OpenFilter = "status IN ('Open', 'InProgress')";
 
+    // Keys are typed ids stored as integers. SQLite's convention cannot see through the converter and
+    // would mark them differently from the migration snapshot (dotnet/efcore#30699), so AUTOINCREMENT
+    // is stated; PostgreSQL ignores the SQLite annotation and uses identity columns.
     public static void Configure(ModelBuilder model)
     {
         model.Entity<Firm>(b =>
@@ -39,7 +42,7 @@ internal static class EnsembleModel
         model.Entity<Staff>(b =>
         {
             b.ToTable("staff");
-            b.Property(s => s.Id).HasConversion(id => id.Value, v => new StaffId(v)).ValueGeneratedOnAdd();
+            b.Property(s => s.Id).HasConversion(id => id.Value, v => new StaffId(v)).ValueGeneratedOnAdd().UseAutoincrement();
             b.HasIndex(s => s.Handle).IsUnique();
             b.Property(s => s.Handle).HasMaxLength(60);
             b.Property(s => s.Name).HasMaxLength(200);
@@ -67,7 +70,7 @@ internal static class EnsembleModel
         model.Entity<Household>(b =>
         {
             b.ToTable("households");
-            b.Property(h => h.Id).HasConversion(id => id.Value, v => new HouseholdId(v)).ValueGeneratedOnAdd();
+            b.Property(h => h.Id).HasConversion(id => id.Value, v => new HouseholdId(v)).ValueGeneratedOnAdd().UseAutoincrement();
             b.HasIndex(h => h.Key).IsUnique();
             b.Property(h => h.Key).HasMaxLength(100);
             b.Property(h => h.Name).HasMaxLength(300);
@@ -119,7 +122,7 @@ internal static class EnsembleModel
         model.Entity<TemplateVersion>(b =>
         {
             b.ToTable("template_versions");
-            b.Property(v => v.Id).HasConversion(id => id.Value, v => new TemplateVersionId(v)).ValueGeneratedOnAdd();
+            b.Property(v => v.Id).HasConversion(id => id.Value, v => new TemplateVersionId(v)).ValueGeneratedOnAdd().UseAutoincrement();
             b.HasIndex(v => new { v.Key, v.Number }).IsUnique();
             b.Property(v => v.Key).HasMaxLength(100);
             b.Property(v => v.Category).HasConversion<string>().HasMaxLength(40);
@@ -129,7 +132,7 @@ internal static class EnsembleModel
         model.Entity<ProcessInstance>(b =>
         {
             b.ToTable("process_instances");
-            b.Property(i => i.Id).HasConversion(id => id.Value, v => new InstanceId(v)).ValueGeneratedOnAdd();
+            b.Property(i => i.Id).HasConversion(id => id.Value, v => new InstanceId(v)).ValueGeneratedOnAdd().UseAutoincrement();
             b.Property(i => i.TemplateVersionId).HasConversion(id => id.Value, v => new TemplateVersionId(v));
             b.Property(i => i.HouseholdId).HasConversion(id => id!.Value.Value, v => new HouseholdId(v));
             b.Property(i => i.Status).HasConversion<string>().HasMaxLength(20);
@@ -149,7 +152,7 @@ internal static class EnsembleModel
         model.Entity<WorkTask>(b =>
         {
             b.ToTable("work_tasks");
-            b.Property(t => t.Id).HasConversion(id => id.Value, v => new TaskId(v)).ValueGeneratedOnAdd();
+            b.Property(t => t.Id).HasConversion(id => id.Value, v => new TaskId(v)).ValueGeneratedOnAdd().UseAutoincrement();
             b.Property(t => t.InstanceId).HasConversion(id => id.Value, v => new InstanceId(v));
             b.Property(t => t.HouseholdId).HasConversion(id => id!.Value.Value, v => new HouseholdId(v));
             b.Property(t => t.AssigneeId).HasConversion(id => id!.Value.Value, v => new StaffId(v));

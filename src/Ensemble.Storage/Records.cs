@@ -50,7 +50,7 @@ public sealed class AuditRow
 
     public required string Hash { get; init; }
 
-    public Audit.AuditEvent ToEvent() => new(Sequence, At, Actor, HouseholdId, EntityType, EntityId, Action, Operation, Before, After, PreviousHash, Hash);
+    public global::Ensemble.Audit.AuditEvent ToEvent() => new(Sequence, At, Actor, HouseholdId, EntityType, EntityId, Action, Operation, Before, After, PreviousHash, Hash);
 }
 
 /// <summary>The single row holding the chain's last sequence and hash.</summary>

@@ -46,7 +46,7 @@ public static class AuditChain
         {
             if (e.Sequence != expectedSequence)
             {
-                return Bad(count, e.Sequence, e.Sequence > expectedSequence
+                return Bad(count, Math.Min(e.Sequence, expectedSequence), e.Sequence > expectedSequence
                     ? $"Event {expectedSequence} is missing: the next event found is {e.Sequence} (events were deleted)."
                     : $"Event {e.Sequence} appears where event {expectedSequence} should be (events were reordered or duplicated).");
             }

@@ -39,6 +39,9 @@ public readonly struct Result<T>
 
     public static implicit operator Result<T>(T value) => new(value, null);
 
+    /// <summary>A success; needed where T is an interface, which implicit conversions cannot take.</summary>
+    public static Result<T> Success(T value) => new(value, null);
+
     public static implicit operator Result<T>(Error error) => new(default, error);
 
     public TOut Match<TOut>(Func<T, TOut> success, Func<Error, TOut> failure) =>

@@ -23,8 +23,8 @@ public sealed class DemoFirm(EnsembleDb db, IClock clock)
 {
     private static readonly (string Handle, string Name, string[] Roles)[] People =
     [
-        ("elena", "Elena Marsh", [RoleKeys.Principal, RoleKeys.WealthPartner]),
-        ("david", "David Chen", [RoleKeys.WealthPartner, RoleKeys.FinancialAdvisor]),
+        ("elena", "Elena Marsh", [RoleKeys.Principal, RoleKeys.WealthPartner, RoleKeys.Compliance]),
+        ("david", "David Chen", [RoleKeys.WealthPartner, RoleKeys.FinancialAdvisor, RoleKeys.Principal]),
         ("priya", "Priya Raman", [RoleKeys.FinancialAdvisor, RoleKeys.WealthPartner]),
         ("tom", "Tom Becker", [RoleKeys.Paraplanner]),
         ("aisha", "Aisha Bello", [RoleKeys.Paraplanner]),

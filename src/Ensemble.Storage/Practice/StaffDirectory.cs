@@ -86,7 +86,7 @@ public sealed class StaffDirectory(EnsembleDb db, IClock clock)
         var moved = await RerouteAsync(tasks, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return moved;
+        return Result<IReadOnlyList<WorkTask>>.Success(moved);
     }
 
     /// <summary>Marks a person as having left: they receive no more work and their open tasks go to backups.</summary>
@@ -109,7 +109,7 @@ public sealed class StaffDirectory(EnsembleDb db, IClock clock)
         var moved = await RerouteAsync(tasks, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return moved;
+        return Result<IReadOnlyList<WorkTask>>.Success(moved);
     }
 
     public Task<Staff?> FindAsync(string handle, CancellationToken cancellationToken = default)

@@ -42,6 +42,13 @@ public sealed class BulkStarter(EnsembleDb db, IClock clock)
 
     private const string Operation = "bulk-start";
 
+    /// <summary>
+    /// Audit events handed to the writer at a time. SQLite matches each bound parameter by name with a
+    /// linear search, so one statement's cost grows with the square of its parameters; the writer puts up
+    /// to 400 rows of 12 parameters in a statement, and slices of 100 keep that cost small.
+    /// </summary>
+    private const int AuditSlice = 100;
+
     private readonly ProcessEngine _engine = new(clock);
 
     public async Task<BulkStartReport> StartAsync(TemplateVersionId versionId, IReadOnlyList<BulkStartItem> items, string actor, CancellationToken ct = default)
@@ -110,9 +117,9 @@ public sealed class BulkStarter(EnsembleDb db, IClock clock)
         }
 
         var householdIds = pending.Select(i => i.HouseholdId).Distinct().ToList();
-        var known = (await db.Households.AsNoTracking().Where(h => householdIds.Contains(h.Id)).Select(h => h.Id).ToListAsync(ct)).ToHashSet();
+        var known = (await db.Households.AsNoTracking().Where(h => EF.Parameter(householdIds).Contains(h.Id)).Select(h => h.Id).ToListAsync(ct)).ToHashSet();
         var nullableIds = householdIds.Where(known.Contains).Select(id => (HouseholdId?)id).ToList();
-        var teams = (await db.TeamAssignments.AsNoTracking().Where(a => nullableIds.Contains(a.HouseholdId)).ToListAsync(ct))
+        var teams = (await db.TeamAssignments.AsNoTracking().Where(a => EF.Parameter(nullableIds).Contains(a.HouseholdId)).ToListAsync(ct))
             .ToLookup(a => a.HouseholdId!.Value);
         await LoadStaffAsync(run, teams.SelectMany(g => g), ct);
         var facts = WorkContextLoader.NeedsFacts(run.Template) ? await FactsAsync(run, known, ct) : null;
@@ -148,7 +155,7 @@ public sealed class BulkStarter(EnsembleDb db, IClock clock)
                 run.Started += started.Count;
                 return;
             }
-            catch (DbException ex) when (attempt == 1 && IsUniqueViolation(ex))
+            catch (DbException ex) when (attempt == 1 && IsConcurrentStart(ex))
             {
                 // Another process started some of these occurrences meanwhile: drop them and write the rest once more.
                 var keys = started.Where(t => t.Instance.TriggerKey is not null).Select(t => t.Instance.TriggerKey!).ToList();
@@ -175,7 +182,7 @@ public sealed class BulkStarter(EnsembleDb db, IClock clock)
 
     private async Task<HashSet<string>> ExistingKeysAsync(List<string> keys, CancellationToken ct) =>
         (await db.Instances.AsNoTracking()
-            .Where(i => i.TriggerKey != null && keys.Contains(i.TriggerKey))
+            .Where(i => i.TriggerKey != null && EF.Parameter(keys).Contains(i.TriggerKey))
             .Select(i => i.TriggerKey!)
             .ToListAsync(ct))
         .ToHashSet(StringComparer.Ordinal);
@@ -188,7 +195,7 @@ public sealed class BulkStarter(EnsembleDb db, IClock clock)
             return;
         }
 
-        foreach (var person in await db.Staff.AsNoTracking().Where(s => missing.Contains(s.Id)).ToListAsync(ct))
+        foreach (var person in await db.Staff.AsNoTracking().Where(s => EF.Parameter(missing).Contains(s.Id)).ToListAsync(ct))
         {
             run.Staff[person.Id] = person;
         }
@@ -200,7 +207,7 @@ public sealed class BulkStarter(EnsembleDb db, IClock clock)
         var today = run.Firm.Today(clock);
         var households = await db.Households.AsNoTracking().AsSplitQuery()
             .Include(h => h.Members).Include(h => h.Accounts).Include(h => h.Policies)
-            .Where(h => ids.Contains(h.Id))
+            .Where(h => EF.Parameter(ids).Contains(h.Id))
             .ToListAsync(ct);
         return households.ToDictionary(h => h.Id, h => h.Facts(today));
     }
@@ -227,12 +234,17 @@ public sealed class BulkStarter(EnsembleDb db, IClock clock)
             }
             else
             {
-                await InsertAsync((SqliteConnection)connection, (SqliteTransaction)tx, rows, ct);
+                Insert((SqliteConnection)connection, (SqliteTransaction)tx, rows);
             }
 
-            await AuditWriter.AppendAsync(db, AuditEvents(run, rows), clock.GetCurrentInstant(), ct);
+            var audit = AuditEvents(run, rows);
+            var now = clock.GetCurrentInstant();
+            for (var offset = 0; offset < audit.Count; offset += AuditSlice)
+            {
+                await AuditWriter.AppendAsync(db, audit.GetRange(offset, Math.Min(AuditSlice, audit.Count - offset)), now, ct);
+            }
 
-            var events = started.SelectMany(t => t.Events).ToList();
+            var events = started.SelectMany((t, n) => t.Events.Select(e => WithInstanceId(e, t.Instance, instanceIds[n]))).ToList();
             if (events.Count > 0)
             {
                 // Rare: an instance finished as it started (every step's condition failed). Its follow-ons
@@ -249,6 +261,16 @@ public sealed class BulkStarter(EnsembleDb db, IClock clock)
             db.Operation = null;
         }
     }
+
+    /// <summary>
+    /// The engine names a completion event after the instance id, which a just-started instance does not have
+    /// yet ("completed:key:0"); named so, every such instance after the first would find its follow-on's
+    /// trigger key taken. Here the id is known, so the event gets it.
+    /// </summary>
+    private static DomainEvent WithInstanceId(DomainEvent e, ProcessInstance instance, long id) =>
+        e.Kind == EventKind.ProcessCompleted && e.Key == $"completed:{instance.TemplateKey}:0"
+            ? e with { Key = $"completed:{instance.TemplateKey}:{id.ToString(CultureInfo.InvariantCulture)}" }
+            : e;
 
     /// <summary>
     /// Reserves ids. SQLite: the transaction holds the database's write lock, so the next ids after the
@@ -287,11 +309,14 @@ public sealed class BulkStarter(EnsembleDb db, IClock clock)
         return ids;
     }
 
-    private static async Task InsertAsync(SqliteConnection connection, SqliteTransaction tx, Rows rows, CancellationToken ct)
+    /// <summary>
+    /// SQLite runs in-process, so there is no I/O to wait for until the commit: one prepared statement per
+    /// table, rebound and run synchronously per row.
+    /// </summary>
+    private static void Insert(SqliteConnection connection, SqliteTransaction tx, Rows rows)
     {
-        // One prepared statement per table, rebound per row: SQLite parses it once.
-        await using var instances = Prepare(connection, tx, "process_instances", InstanceColumns);
-        await using var tasks = Prepare(connection, tx, "work_tasks", TaskColumns);
+        using var instances = Prepare(connection, tx, "process_instances", InstanceColumns);
+        using var tasks = Prepare(connection, tx, "work_tasks", TaskColumns);
         var iv = instances.Parameters;
         var tv = tasks.Parameters;
         for (var n = 0; n < rows.Started.Count; n++)
@@ -310,7 +335,7 @@ public sealed class BulkStarter(EnsembleDb db, IClock clock)
             iv[10].Value = (object?)instance.EndedAt?.ToDateTimeUtc() ?? DBNull.Value;
             iv[11].Value = (object?)instance.TriggerKey ?? DBNull.Value;
             iv[12].Value = instance.Version;
-            await instances.ExecuteNonQueryAsync(ct);
+            instances.ExecuteNonQuery();
         }
 
         foreach (var (task, id, instanceId) in rows.Tasks())
@@ -333,7 +358,7 @@ public sealed class BulkStarter(EnsembleDb db, IClock clock)
             tv[15].Value = (object?)task.ClosedBy ?? DBNull.Value;
             tv[16].Value = (object?)task.Note ?? DBNull.Value;
             tv[17].Value = task.Version;
-            await tasks.ExecuteNonQueryAsync(ct);
+            tasks.ExecuteNonQuery();
         }
     }
 
@@ -484,9 +509,10 @@ public sealed class BulkStarter(EnsembleDb db, IClock clock)
     private static string Describe(BulkStartItem item, string message) =>
         item.TriggerKey is null ? $"Household {item.HouseholdId}: {message}" : $"Household {item.HouseholdId} ({item.TriggerKey}): {message}";
 
-    private static bool IsUniqueViolation(DbException exception) => exception switch
+    /// <summary>A trigger key taken by another process meanwhile (or, on PostgreSQL, two writers waiting on each other's keys).</summary>
+    private static bool IsConcurrentStart(DbException exception) => exception switch
     {
-        PostgresException pg => pg.SqlState == PostgresErrorCodes.UniqueViolation,
+        PostgresException pg => pg.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected,
         SqliteException sqlite => sqlite.SqliteErrorCode == 19 && sqlite.SqliteExtendedErrorCode is 2067 or 1555,
         _ => false,
     };

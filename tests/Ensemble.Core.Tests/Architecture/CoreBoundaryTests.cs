@@ -24,8 +24,8 @@ public sealed class CoreBoundaryTests
     {
         var aggregates = new[]
         {
-            typeof(Firm), typeof(Staff), typeof(TeamAssignment), typeof(Role), typeof(Households.Household),
-            typeof(Processes.Running.ProcessInstance), typeof(Processes.Running.WorkTask), typeof(Processes.Templates.TemplateVersion),
+            typeof(Firm), typeof(Staff), typeof(TeamAssignment), typeof(Role), typeof(global::Ensemble.Households.Household),
+            typeof(global::Ensemble.Processes.Running.ProcessInstance), typeof(global::Ensemble.Processes.Running.WorkTask), typeof(global::Ensemble.Processes.Templates.TemplateVersion),
         };
 
         var settable = aggregates

@@ -66,7 +66,7 @@ public sealed class AuditTrailTests
         await DisableGuardAsync(s.Db, provider);
         var last = await s.Db.AuditEvents.MaxAsync(e => e.Sequence);
 
-        await s.Db.Database.ExecuteSqlRawAsync($"DELETE FROM audit_events WHERE sequence = {last}");
+        await s.Db.Database.ExecuteSqlAsync($"DELETE FROM audit_events WHERE sequence = {last}");
         var truncated = await new AuditTrail(s.Db).VerifyAsync();
         Assert.False(truncated.IsIntact);
         Assert.Contains("truncated", truncated.Message, StringComparison.Ordinal);

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Ensemble.Households;
 
 namespace Ensemble.Processes.Templates;
@@ -9,6 +10,10 @@ public sealed record ConditionError(int Offset, string Message);
 /// A condition on household facts deciding whether a step applies, e.g.
 /// <c>investable_assets >= 1000000 and has_account('ira')</c>. Parsed and checked when the template loads.
 /// </summary>
+/// <remarks>
+/// A comparison with a fact the household does not know (null) is false, so <c>not</c> of it is true:
+/// <c>not (net_worth >= 2m)</c> holds for a household whose net worth is unknown.
+/// </remarks>
 public sealed class FactCondition
 {
     private readonly Func<HouseholdFacts, bool> _predicate;
@@ -20,6 +25,20 @@ public sealed class FactCondition
     }
 
     public string Text { get; }
+
+    /// <summary>
+    /// Parses and type-checks <paramref name="text"/>. On failure <paramref name="errors"/> holds every
+    /// type error found and at most one syntax error (parsing stops at the first).
+    /// </summary>
+    public static bool TryParse(string text, [NotNullWhen(true)] out FactCondition? condition, out IReadOnlyList<ConditionError> errors)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var found = new List<ConditionError>();
+        var predicate = ConditionParser.Parse(text, found);
+        errors = found;
+        condition = predicate is null ? null : new FactCondition(text, predicate);
+        return condition is not null;
+    }
 
     public bool IsMetBy(HouseholdFacts facts) => _predicate(facts);
 

@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using Ensemble.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 #nullable disable
@@ -70,6 +71,8 @@ namespace Ensemble.Storage.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER")
                         .HasColumnName("id");
+
+                    SqlitePropertyBuilderExtensions.UseAutoincrement(b.Property<long>("Id"));
 
                     b.Property<bool>("DoNotContact")
                         .HasColumnType("INTEGER")
@@ -338,6 +341,8 @@ namespace Ensemble.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("id");
 
+                    SqlitePropertyBuilderExtensions.UseAutoincrement(b.Property<long>("Id"));
+
                     b.Property<string>("Absences")
                         .IsRequired()
                         .HasColumnType("TEXT")
@@ -431,6 +436,8 @@ namespace Ensemble.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("id");
 
+                    SqlitePropertyBuilderExtensions.UseAutoincrement(b.Property<long>("Id"));
+
                     b.Property<string>("Anchors")
                         .IsRequired()
                         .HasColumnType("TEXT")
@@ -511,6 +518,8 @@ namespace Ensemble.Storage.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER")
                         .HasColumnName("id");
+
+                    SqlitePropertyBuilderExtensions.UseAutoincrement(b.Property<long>("Id"));
 
                     b.Property<DateTime>("ActivatedAt")
                         .HasColumnType("TEXT")
@@ -617,6 +626,8 @@ namespace Ensemble.Storage.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER")
                         .HasColumnName("id");
+
+                    SqlitePropertyBuilderExtensions.UseAutoincrement(b.Property<long>("Id"));
 
                     b.Property<string>("Category")
                         .IsRequired()

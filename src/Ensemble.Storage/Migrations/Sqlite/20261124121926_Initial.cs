@@ -67,7 +67,8 @@ namespace Ensemble.Storage.Migrations.Sqlite
                 name: "households",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "INTEGER", nullable: false),
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
                     key = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
                     name = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
                     stage = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
@@ -119,7 +120,8 @@ namespace Ensemble.Storage.Migrations.Sqlite
                 name: "staff",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "INTEGER", nullable: false),
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
                     handle = table.Column<string>(type: "TEXT", maxLength: 60, nullable: false),
                     name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
                     email = table.Column<string>(type: "TEXT", maxLength: 320, nullable: false),
@@ -136,7 +138,8 @@ namespace Ensemble.Storage.Migrations.Sqlite
                 name: "template_versions",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "INTEGER", nullable: false),
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
                     key = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
                     number = table.Column<int>(type: "INTEGER", nullable: false),
                     name = table.Column<string>(type: "TEXT", nullable: false),
@@ -277,7 +280,8 @@ namespace Ensemble.Storage.Migrations.Sqlite
                 name: "process_instances",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "INTEGER", nullable: false),
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
                     template_version_id = table.Column<long>(type: "INTEGER", nullable: false),
                     template_key = table.Column<string>(type: "TEXT", nullable: false),
                     template_name = table.Column<string>(type: "TEXT", nullable: false),
@@ -312,7 +316,8 @@ namespace Ensemble.Storage.Migrations.Sqlite
                 name: "work_tasks",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "INTEGER", nullable: false),
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
                     instance_id = table.Column<long>(type: "INTEGER", nullable: false),
                     household_id = table.Column<long>(type: "INTEGER", nullable: true),
                     step_key = table.Column<string>(type: "TEXT", nullable: false),

@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using Ensemble.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
@@ -12,7 +13,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Ensemble.Storage.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteEnsembleDb))]
-    [Migration("20261124113941_Initial")]
+    [Migration("20261124121926_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -73,6 +74,8 @@ namespace Ensemble.Storage.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER")
                         .HasColumnName("id");
+
+                    SqlitePropertyBuilderExtensions.UseAutoincrement(b.Property<long>("Id"));
 
                     b.Property<bool>("DoNotContact")
                         .HasColumnType("INTEGER")
@@ -341,6 +344,8 @@ namespace Ensemble.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("id");
 
+                    SqlitePropertyBuilderExtensions.UseAutoincrement(b.Property<long>("Id"));
+
                     b.Property<string>("Absences")
                         .IsRequired()
                         .HasColumnType("TEXT")
@@ -434,6 +439,8 @@ namespace Ensemble.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("id");
 
+                    SqlitePropertyBuilderExtensions.UseAutoincrement(b.Property<long>("Id"));
+
                     b.Property<string>("Anchors")
                         .IsRequired()
                         .HasColumnType("TEXT")
@@ -514,6 +521,8 @@ namespace Ensemble.Storage.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER")
                         .HasColumnName("id");
+
+                    SqlitePropertyBuilderExtensions.UseAutoincrement(b.Property<long>("Id"));
 
                     b.Property<DateTime>("ActivatedAt")
                         .HasColumnType("TEXT")
@@ -620,6 +629,8 @@ namespace Ensemble.Storage.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER")
                         .HasColumnName("id");
+
+                    SqlitePropertyBuilderExtensions.UseAutoincrement(b.Property<long>("Id"));
 
                     b.Property<string>("Category")
                         .IsRequired()
