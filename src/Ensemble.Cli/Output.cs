@@ -28,6 +28,22 @@ internal static class Output
 
     public static void Success(string text) => AnsiConsole.MarkupLine("[green]" + Markup.Escape(text) + "[/]");
 
+    /// <summary>Uses the terminal's width, or COLUMNS (default 160) when output goes to a file or pipe.</summary>
+    public static void FitWidth()
+    {
+        if (Console.IsOutputRedirected)
+        {
+            AnsiConsole.Profile.Width = int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), out var columns) && columns > 40 ? columns : 160;
+        }
+    }
+
+    private static string StatusNote(TaskView t) => t.Status switch
+    {
+        Processes.Running.WorkTaskStatus.Open => "",
+        Processes.Running.WorkTaskStatus.InProgress => " [blue](in progress)[/]",
+        _ => $" [grey]({t.Status.ToString().ToLowerInvariant()})[/]",
+    };
+
     public static string Date(LocalDate? date) => date?.ToString("ddd uuuu-MM-dd", null) ?? "—";
 
     public static void Tasks(IReadOnlyList<TaskView> tasks, LocalDate today, string empty)
@@ -39,7 +55,7 @@ internal static class Output
         }
 
         var table = new Table().Border(TableBorder.Rounded)
-            .AddColumn("Task").AddColumn("Due").AddColumn("Household").AddColumn("Process").AddColumn("Step").AddColumn("Role").AddColumn("Assignee").AddColumn("Status");
+            .AddColumn("Task").AddColumn("Due").AddColumn("Household").AddColumn("Step").AddColumn("Process").AddColumn("Role").AddColumn("Assignee");
         foreach (var t in tasks)
         {
             var due = Markup.Escape(Date(t.DueOn));
@@ -53,8 +69,8 @@ internal static class Output
             }
 
             table.AddRow(
-                t.Id.ToString(), due, Markup.Escape(t.HouseholdName is null ? "(firm)" : $"{t.HouseholdName} ({t.HouseholdKey})"),
-                Markup.Escape(t.Process), Markup.Escape(t.Title), Markup.Escape(t.Role), Markup.Escape(t.Assignee ?? "(queue)"), t.Status.ToString());
+                t.Id.ToString(), due, Markup.Escape(t.HouseholdName is null ? "(firm)" : $"{t.HouseholdKey} {t.HouseholdName}"),
+                Markup.Escape(t.Title) + StatusNote(t), Markup.Escape(t.Process), Markup.Escape(t.Role), Markup.Escape(t.Assignee ?? "(queue)"));
         }
 
         AnsiConsole.Write(table);

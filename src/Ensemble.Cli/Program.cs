@@ -1,3 +1,4 @@
 using Ensemble.Cli;
 
+Output.FitWidth();
 return await EnsembleCommand.Build().Parse(args).InvokeAsync();

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Ensemble.Households;
 using Ensemble.Storage.Households;
 using Ensemble.Storage.Practice;
 using Ensemble.Storage.Work;
@@ -18,14 +19,19 @@ internal static class HouseholdCommands
         var list = new Command("list", "List households.") { search, stage, limit };
         Runner.WithFirm(list, async (parse, session, db, cancellationToken) =>
         {
-            var stageText = parse.GetValue(stage);
-            var parsedStage = stageText is null ? null : Parsing.Stage(stageText);
-            if (parsedStage is { IsSuccess: false })
+            LifecycleStage? filter = null;
+            if (parse.GetValue(stage) is { } stageText)
             {
-                return Output.Fail(parsedStage.Value.Error!);
+                var parsedStage = Parsing.Stage(stageText);
+                if (!parsedStage.IsSuccess)
+                {
+                    return Output.Fail(parsedStage.Error!);
+                }
+
+                filter = parsedStage.Value;
             }
 
-            var lines = await new HouseholdDirectory(db, session.Clock).ListAsync(parse.GetValue(search), parsedStage?.Value, parse.GetValue(limit), cancellationToken);
+            var lines = await new HouseholdDirectory(db, session.Clock).ListAsync(parse.GetValue(search), filter, parse.GetValue(limit), cancellationToken);
             var table = new Table().Border(TableBorder.Rounded).AddColumn("Key").AddColumn("Name").AddColumn("Stage").AddColumn("Open tasks");
             foreach (var h in lines)
             {

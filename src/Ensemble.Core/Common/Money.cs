@@ -19,5 +19,6 @@ public readonly record struct Money(decimal Amount) : IComparable<Money>
 
     public int CompareTo(Money other) => Amount.CompareTo(other.Amount);
 
-    public override string ToString() => Amount.ToString("#,0.##", CultureInfo.InvariantCulture);
+    public override string ToString() =>
+        (Amount < 0 ? "-$" : "$") + Math.Abs(Amount).ToString(decimal.Truncate(Amount) == Amount ? "#,0" : "#,0.00", CultureInfo.InvariantCulture);
 }

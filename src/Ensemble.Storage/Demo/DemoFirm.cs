@@ -108,9 +108,9 @@ public sealed class DemoFirm(EnsembleDb db, IClock clock)
             var household = new Household($"HH-{1001 + i}", $"The {surname} Household{(i >= Surnames.Length ? $" ({(i / Surnames.Length) + 1})" : "")}", stage);
             var wealth = Math.Round((decimal)Math.Exp(11.5 + (random.NextDouble() * 3.5)), 0);
             household.SetStatedFacts(new StatedFacts(
-                NetWorth: new Money(wealth * 1.6m),
+                NetWorth: new Money(Math.Round(wealth * 1.6m)),
                 InvestableAssets: new Money(wealth),
-                HouseholdIncome: new Money(Math.Round(90_000m + (decimal)(random.NextDouble() * 500_000), -3)),
+                HouseholdIncome: new Money(Math.Round(90m + (decimal)(random.NextDouble() * 500)) * 1000m),
                 InitialRevenue: new Money(Math.Round(wealth * 0.006m, 0)),
                 RecurringRevenue: new Money(Math.Round(wealth * 0.009m, 0)),
                 ReferralsGiven: random.Next(0, 5)));
@@ -140,7 +140,7 @@ public sealed class DemoFirm(EnsembleDb db, IClock clock)
 
                 if (random.NextDouble() < 0.6)
                 {
-                    household.UpsertPolicy("L1", "life", "Northwind Mutual", new Money(Math.Round(500_000m + (decimal)(random.NextDouble() * 2_000_000), -4)), new Money(Math.Round(800m + (decimal)(random.NextDouble() * 4000), 0)), "P1");
+                    household.UpsertPolicy("L1", "life", "Northwind Mutual", new Money(Math.Round(50m + (decimal)(random.NextDouble() * 200)) * 10_000m), new Money(Math.Round(800m + (decimal)(random.NextDouble() * 4000), 0)), "P1");
                 }
 
                 if (random.NextDouble() < 0.3)
@@ -215,7 +215,7 @@ public sealed class DemoFirm(EnsembleDb db, IClock clock)
         // Reviews booked across the next six weeks, on business days.
         foreach (var (client, index) in clients.Take(45).Select((c, i) => (c, i)))
         {
-            var meeting = firm.Calendar.OnOrAfter(today.PlusDays(3 + (index * 42 / 45)));
+            var meeting = firm.Calendar.OnOrAfter(today.PlusDays(9 + (index * 42 / 45)));
             await StartAsync("review-meeting", client.Id, new Dictionary<string, LocalDate> { ["meeting"] = meeting }, advisors[index % advisors.Length]);
         }
 

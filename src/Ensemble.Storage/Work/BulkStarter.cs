@@ -43,11 +43,15 @@ public sealed class BulkStarter(EnsembleDb db, IClock clock)
     private const string Operation = "bulk-start";
 
     /// <summary>
-    /// Audit events handed to the writer at a time. SQLite matches each bound parameter by name with a
-    /// linear search, so one statement's cost grows with the square of its parameters; the writer puts up
-    /// to 400 rows of 12 parameters in a statement, and slices of 100 keep that cost small.
+    /// Audit events handed to the writer at a time on SQLite. SQLite matches each bound parameter by name
+    /// with a linear search, so a statement's cost grows with the square of its parameters; the writer puts
+    /// up to 400 rows of 12 parameters in one statement, and slices of 25 keep that cost small. PostgreSQL
+    /// gets the whole chunk at once (each call costs round trips there).
     /// </summary>
-    private const int AuditSlice = 100;
+    private const int SqliteAuditSlice = 25;
+
+    /// <summary>SQLite page cache while a bulk start runs (KiB, as PRAGMA cache_size takes it when negative).</summary>
+    private const int SqliteCacheKib = 64 * 1024;
 
     private readonly ProcessEngine _engine = new(clock);
 
@@ -90,6 +94,7 @@ public sealed class BulkStarter(EnsembleDb db, IClock clock)
         }
 
         await db.Database.OpenConnectionAsync(ct);
+        var cacheSize = await PrepareConnectionAsync(run, ct);
         try
         {
             for (var offset = 0; offset < unique.Count; offset += ChunkSize)
@@ -102,6 +107,11 @@ public sealed class BulkStarter(EnsembleDb db, IClock clock)
         finally
         {
             db.ChangeTracker.Clear();
+            if (cacheSize is not null)
+            {
+                await ScalarAsync($"PRAGMA cache_size = {cacheSize}", CancellationToken.None);
+            }
+
             await db.Database.CloseConnectionAsync();
         }
 
@@ -118,9 +128,7 @@ public sealed class BulkStarter(EnsembleDb db, IClock clock)
 
         var householdIds = pending.Select(i => i.HouseholdId).Distinct().ToList();
         var known = (await db.Households.AsNoTracking().Where(h => EF.Parameter(householdIds).Contains(h.Id)).Select(h => h.Id).ToListAsync(ct)).ToHashSet();
-        var nullableIds = householdIds.Where(known.Contains).Select(id => (HouseholdId?)id).ToList();
-        var teams = (await db.TeamAssignments.AsNoTracking().Where(a => EF.Parameter(nullableIds).Contains(a.HouseholdId)).ToListAsync(ct))
-            .ToLookup(a => a.HouseholdId!.Value);
+        var teams = await TeamsAsync(householdIds.Where(known.Contains).ToList(), ct);
         await LoadStaffAsync(run, teams.SelectMany(g => g), ct);
         var facts = WorkContextLoader.NeedsFacts(run.Template) ? await FactsAsync(run, known, ct) : null;
 
@@ -187,6 +195,64 @@ public sealed class BulkStarter(EnsembleDb db, IClock clock)
             .ToListAsync(ct))
         .ToHashSet(StringComparer.Ordinal);
 
+    /// <summary>
+    /// On SQLite, a page cache large enough for the indexes being extended (the default 2 MB makes every
+    /// task row miss it several times); returns the size to restore. On PostgreSQL, the identity sequences.
+    /// </summary>
+    private async Task<string?> PrepareConnectionAsync(Run run, CancellationToken ct)
+    {
+        if (db.Provider == StorageProvider.PostgreSql)
+        {
+            run.InstanceSequence = await ScalarAsync("SELECT pg_get_serial_sequence('process_instances', 'id')", ct);
+            run.TaskSequence = await ScalarAsync("SELECT pg_get_serial_sequence('work_tasks', 'id')", ct);
+            return null;
+        }
+
+        var previous = await ScalarAsync("PRAGMA cache_size", ct);
+        await ScalarAsync($"PRAGMA cache_size = -{SqliteCacheKib.ToString(CultureInfo.InvariantCulture)}", ct);
+        return previous;
+    }
+
+    private async Task<string> ScalarAsync(string sql, CancellationToken ct)
+    {
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToString(await command.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture) ?? "";
+    }
+
+    /// <summary>
+    /// The chunk's household teams, read straight from the table: EF's materialisation of a few tens of
+    /// thousands of assignments costs more than everything else in a chunk's reads together.
+    /// </summary>
+    private async Task<ILookup<HouseholdId, TeamAssignment>> TeamsAsync(List<HouseholdId> householdIds, CancellationToken ct)
+    {
+        var assignments = new List<TeamAssignment>(householdIds.Count * 4);
+        await using (var command = db.Database.GetDbConnection().CreateCommand())
+        {
+            const string columns = "SELECT household_id, role_key, staff_id, backups FROM team_assignments WHERE household_id";
+            var ids = householdIds.Select(h => h.Value).ToArray();
+            if (db.Provider == StorageProvider.PostgreSql)
+            {
+                command.CommandText = columns + " = ANY(@ids)";
+                AuditWriter.AddParameter(command, "@ids", ids);
+            }
+            else
+            {
+                command.CommandText = columns + " IN (SELECT value FROM json_each(@ids))";
+                AuditWriter.AddParameter(command, "@ids", JsonSerializer.Serialize(ids));
+            }
+
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var backups = (List<StaffId>)Conversions.StaffIdList.ConvertFromProvider(reader.GetString(3))!;
+                assignments.Add(new TeamAssignment(new HouseholdId(reader.GetInt64(0)), reader.GetString(1), new StaffId(reader.GetInt64(2)), backups));
+            }
+        }
+
+        return assignments.ToLookup(a => a.HouseholdId!.Value);
+    }
+
     private async Task LoadStaffAsync(Run run, IEnumerable<TeamAssignment> assignments, CancellationToken ct)
     {
         var missing = assignments.SelectMany(a => a.CoverageOrder()).Where(id => !run.Staff.ContainsKey(id)).Distinct().ToList();
@@ -224,8 +290,8 @@ public sealed class BulkStarter(EnsembleDb db, IClock clock)
             var connection = db.Database.GetDbConnection();
             var tx = transaction.GetDbTransaction();
             var taskCount = started.Sum(t => t.Instance.Tasks.Count);
-            var instanceIds = await AllocateAsync(connection, tx, "process_instances", started.Count, ct);
-            var taskIds = await AllocateAsync(connection, tx, "work_tasks", taskCount, ct);
+            var instanceIds = await AllocateAsync(connection, tx, "process_instances", run.InstanceSequence, started.Count, ct);
+            var taskIds = await AllocateAsync(connection, tx, "work_tasks", run.TaskSequence, taskCount, ct);
 
             var rows = new Rows(started, instanceIds, taskIds);
             if (db.Provider == StorageProvider.PostgreSql)
@@ -239,9 +305,10 @@ public sealed class BulkStarter(EnsembleDb db, IClock clock)
 
             var audit = AuditEvents(run, rows);
             var now = clock.GetCurrentInstant();
-            for (var offset = 0; offset < audit.Count; offset += AuditSlice)
+            var slice = db.Provider == StorageProvider.Sqlite ? SqliteAuditSlice : audit.Count;
+            for (var offset = 0; offset < audit.Count; offset += slice)
             {
-                await AuditWriter.AppendAsync(db, audit.GetRange(offset, Math.Min(AuditSlice, audit.Count - offset)), now, ct);
+                await AuditWriter.AppendAsync(db, audit.GetRange(offset, Math.Min(slice, audit.Count - offset)), now, ct);
             }
 
             var events = started.SelectMany((t, n) => t.Events.Select(e => WithInstanceId(e, t.Instance, instanceIds[n]))).ToList();
@@ -276,7 +343,7 @@ public sealed class BulkStarter(EnsembleDb db, IClock clock)
     /// Reserves ids. SQLite: the transaction holds the database's write lock, so the next ids after the
     /// current maximum are ours. PostgreSQL: drawn from the identity sequence, safe with concurrent writers.
     /// </summary>
-    private async Task<long[]> AllocateAsync(DbConnection connection, DbTransaction tx, string table, int count, CancellationToken ct)
+    private async Task<long[]> AllocateAsync(DbConnection connection, DbTransaction tx, string table, string? sequence, int count, CancellationToken ct)
     {
         var ids = new long[count];
         if (count == 0)
@@ -288,7 +355,8 @@ public sealed class BulkStarter(EnsembleDb db, IClock clock)
         command.Transaction = tx;
         if (db.Provider == StorageProvider.PostgreSql)
         {
-            command.CommandText = $"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, @n)";
+            command.CommandText = "SELECT nextval(CAST(@sequence AS regclass)) FROM generate_series(1, @n)";
+            AuditWriter.AddParameter(command, "@sequence", sequence);
             AuditWriter.AddParameter(command, "@n", count);
             await using var reader = await command.ExecuteReaderAsync(ct);
             for (var i = 0; await reader.ReadAsync(ct); i++)
@@ -556,6 +624,11 @@ public sealed class BulkStarter(EnsembleDb db, IClock clock)
         public int Started { get; set; }
 
         public int AlreadyStarted { get; set; }
+
+        /// <summary>PostgreSQL: the identity sequences ids are drawn from.</summary>
+        public string? InstanceSequence { get; set; }
+
+        public string? TaskSequence { get; set; }
     }
 
     /// <summary>A chunk's instances with the ids reserved for them and their tasks, in the same order.</summary>

@@ -115,7 +115,7 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
     }
 
     /// <summary>Starts the processes that events trigger (e.g. fact finding after the introduction), in the same transaction.</summary>
-    internal async Task FollowOnAsync(IReadOnlyList<DomainEvent> events, string actor, CancellationToken cancellationToken)
+    public async Task FollowOnAsync(IReadOnlyList<DomainEvent> events, string actor, CancellationToken cancellationToken)
     {
         var pending = new Queue<DomainEvent>(events);
         while (pending.TryDequeue(out var e))
