@@ -68,6 +68,8 @@ internal static class HouseholdCommands
             Fact("Primary client's age", facts.PrimaryAge);
             Fact("Preferred channels", household.PreferredChannels.Count == 0 ? null : string.Join(", ", household.PreferredChannels));
             Fact("Do not contact", household.DoNotContact ? "yes" : "no");
+            Fact("Trusted advisors", household.TrustedAdvisors.Count == 0 ? null : string.Join("; ", household.TrustedAdvisors.Select(a => $"{a.Kind}: {a.Name}{(a.Firm is null ? "" : ", " + a.Firm)}")));
+            Fact("Tags", household.Tags.Count == 0 ? null : string.Join(", ", household.Tags));
             AnsiConsole.Write(grid);
 
             if (household.Members.Count > 0)
@@ -150,6 +152,21 @@ internal static class HouseholdCommands
                     h => Output.Success($"{h.Name} is now a {h.Stage.ToString().ToLowerInvariant()}."));
         });
 
-        return new Command("households", "The households the firm serves.") { list, show, add, move };
+        var kind = new Option<string>("--kind") { Description = "cpa, attorney, insurance-agent, banker…", Required = true };
+        var advisorName = new Option<string>("--name") { Description = "The advisor's name.", Required = true };
+        var firmName = new Option<string?>("--firm") { Description = "Their firm." };
+        var email = new Option<string?>("--email") { Description = "Email address." };
+        var phone = new Option<string?>("--phone") { Description = "Phone number." };
+        var advisor = new Command("advisor", "Record a trusted advisor of the household (CPA, attorney, insurance agent…).") { key, kind, advisorName, firmName, email, phone };
+        Runner.WithFirm(advisor, async (parse, session, db, cancellationToken) =>
+            Runner.Report(
+                await new HouseholdDirectory(db, session.Clock).AddTrustedAdvisorAsync(
+                    parse.GetValue(key)!,
+                    new TrustedAdvisor(parse.GetValue(kind)!, parse.GetValue(advisorName)!, parse.GetValue(firmName), parse.GetValue(email), parse.GetValue(phone)),
+                    session.Actor,
+                    cancellationToken),
+                h => Output.Success($"{h.Name} now lists {h.TrustedAdvisors.Count} trusted advisor(s).")));
+
+        return new Command("households", "The households the firm serves.") { list, show, add, move, advisor };
     }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Ensemble.Storage.Import;
 using Ensemble.Storage.Work;
+using Spectre.Console;
 
 namespace Ensemble.Cli.Commands;
 
@@ -17,8 +18,9 @@ internal static class ImportCommand
             Runner.WithFirm(sub, async (parse, session, db, cancellationToken) =>
             {
                 var work = new WorkService(db, session.Clock);
-                var report = await new HouseholdImporter(db, session.Clock).ImportAsync(
-                    kind, parse.GetValue(file)!, session.Actor, events => work.FollowOnAsync(events, session.Actor, cancellationToken), cancellationToken);
+                var report = await AnsiConsole.Status().StartAsync($"Importing {kind.ToString().ToLowerInvariant()} from {parse.GetValue(file)}…", _ =>
+                    new HouseholdImporter(db, session.Clock).ImportAsync(
+                        kind, parse.GetValue(file)!, session.Actor, events => work.FollowOnAsync(events, session.Actor, cancellationToken), cancellationToken));
                 if (report.Errors.Count > 0)
                 {
                     foreach (var error in report.Errors)

@@ -91,6 +91,27 @@ public sealed class HouseholdDirectory(EnsembleDb db, IClock clock)
         return household;
     }
 
+    /// <summary>Records a professional the household relies on (CPA, attorney, insurance agent…), replacing one of the same kind and name.</summary>
+    public async Task<Result<Household>> AddTrustedAdvisorAsync(string key, TrustedAdvisor advisor, string actor, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrWhiteSpace(advisor.Kind) || string.IsNullOrWhiteSpace(advisor.Name))
+        {
+            return Error.Invalid("A trusted advisor needs a kind (cpa, attorney, insurance-agent…) and a name.");
+        }
+
+        var household = await db.Households.SingleOrDefaultAsync(h => h.Key == key, cancellationToken);
+        if (household is null)
+        {
+            return Error.NotFound($"There is no household {key}.");
+        }
+
+        db.Actor = actor;
+        db.Operation = "add-trusted-advisor";
+        household.AddTrustedAdvisor(advisor with { Kind = advisor.Kind.Trim().ToLowerInvariant() });
+        await db.SaveChangesAsync(cancellationToken);
+        return household;
+    }
+
     /// <summary>Open and recent processes of a household.</summary>
     public Task<List<ProcessInstance>> ProcessesAsync(HouseholdId id, CancellationToken cancellationToken = default) =>
         db.Instances.AsNoTracking().Include(i => i.Tasks)

@@ -59,8 +59,11 @@ public sealed class TaskViews(EnsembleDb db)
     private IQueryable<WorkTask> Open() =>
         db.Tasks.AsNoTracking().Where(t => t.Status == WorkTaskStatus.Open || t.Status == WorkTaskStatus.InProgress);
 
-    private Task<List<TaskView>> Project(IQueryable<WorkTask> tasks, int limit, CancellationToken cancellationToken) =>
-        (from t in tasks.Take(limit)
+    // The page is chosen (ordered and limited) on tasks alone, through the partial indexes; the joins then only
+    // decorate those rows, and since a join may reorder them the page is put back in order in memory.
+    private async Task<List<TaskView>> Project(IQueryable<WorkTask> tasks, int limit, CancellationToken cancellationToken)
+    {
+        var rows = await (from t in tasks.Take(limit)
          join i in db.Instances on t.InstanceId equals i.Id
          join h in db.Households on t.HouseholdId equals h.Id into hs
          from h in hs.DefaultIfEmpty()
@@ -69,5 +72,7 @@ public sealed class TaskViews(EnsembleDb db)
          select new TaskView(
              t.Id, t.InstanceId, i.TemplateName, t.Title, t.RoleKey, t.Status, t.DueOn, t.OverdueSince,
              h == null ? null : h.Key, h == null ? null : h.Name, s == null ? null : s.Handle, t.RoutingNote))
-        .ToListAsync(cancellationToken);
+            .ToListAsync(cancellationToken);
+        return rows.OrderBy(v => v.DueOn ?? LocalDate.MaxIsoValue).ThenBy(v => v.Id.Value).ToList();
+    }
 }
