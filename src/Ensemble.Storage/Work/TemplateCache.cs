@@ -13,6 +13,10 @@ public static class TemplateCache
 {
     private static readonly ConcurrentDictionary<string, ProcessTemplate> ByHash = new(StringComparer.Ordinal);
 
+    /// <summary>The parsed template when the caller already knows the version's content hash (no query on a hit).</summary>
+    public static Task<ProcessTemplate> GetAsync(EnsembleDb db, TemplateVersionId id, string contentHash, CancellationToken cancellationToken = default) =>
+        ByHash.TryGetValue(contentHash, out var cached) ? Task.FromResult(cached) : GetAsync(db, id, cancellationToken);
+
     public static async Task<ProcessTemplate> GetAsync(EnsembleDb db, TemplateVersionId id, CancellationToken cancellationToken = default)
     {
         var version = await db.TemplateVersions.AsNoTracking()

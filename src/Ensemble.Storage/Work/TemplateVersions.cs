@@ -1,3 +1,4 @@
+using Ensemble.Common;
 using Ensemble.Processes.Running;
 using Ensemble.Processes.Templates;
 using Microsoft.EntityFrameworkCore;
@@ -23,16 +24,23 @@ public static class TemplateVersions
         return versions.Where(v => wanted.Contains(v.Key + "#" + v.Number)).OrderBy(v => v.Category).ThenBy(v => v.Name).ToList();
     }
 
-    /// <summary>Templates whose triggers listen for this event, at their latest version.</summary>
-    public static async Task<List<(TemplateVersion Version, ProcessTemplate Template)>> SubscribersAsync(EnsembleDb db, DomainEvent e, CancellationToken cancellationToken)
+    /// <summary>The id of the latest version of every template, without loading their text.</summary>
+    public static async Task<List<(TemplateVersionId Id, string ContentHash)>> LatestIdsAsync(EnsembleDb db, CancellationToken cancellationToken = default)
     {
-        var result = new List<(TemplateVersion, ProcessTemplate)>();
-        foreach (var version in await AllLatestAsync(db, cancellationToken))
+        var all = await db.TemplateVersions.AsNoTracking().Select(v => new { v.Id, v.Key, v.Number, v.ContentHash }).ToListAsync(cancellationToken);
+        return all.GroupBy(v => v.Key).Select(g => g.MaxBy(v => v.Number)!).Select(v => (v.Id, v.ContentHash)).ToList();
+    }
+
+    /// <summary>Templates whose triggers listen for this event, at their latest version.</summary>
+    public static async Task<List<(TemplateVersionId Version, ProcessTemplate Template)>> SubscribersAsync(EnsembleDb db, DomainEvent e, CancellationToken cancellationToken)
+    {
+        var result = new List<(TemplateVersionId, ProcessTemplate)>();
+        foreach (var (id, hash) in await LatestIdsAsync(db, cancellationToken))
         {
-            var template = await TemplateCache.GetAsync(db, version.Id, cancellationToken);
+            var template = await TemplateCache.GetAsync(db, id, hash, cancellationToken);
             if (template.Triggers.OfType<EventTrigger>().Any(t => t.Event == e.Kind && (t.Event != EventKind.ProcessCompleted || t.TemplateKey == e.TemplateKey)))
             {
-                result.Add((version, template));
+                result.Add((id, template));
             }
         }
 

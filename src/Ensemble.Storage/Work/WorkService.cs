@@ -16,6 +16,7 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
     private const int Attempts = 4;
 
     private readonly ProcessEngine _engine = new(clock);
+    private Ensemble.Practice.Firm? _firm;
 
     public Task<Result<Transition>> StartAsync(
         string templateKey, HouseholdId? householdId, IReadOnlyDictionary<string, LocalDate> anchors, string actor,
@@ -75,15 +76,15 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
         Func<ProcessInstance, ProcessTemplate, WorkTask, WorkContext, Result<Transition>> step, CancellationToken cancellationToken) =>
         InTransactionAsync(operation, actor, async () =>
         {
-            var instanceId = await db.Tasks.Where(t => t.Id == taskId).Select(t => (InstanceId?)t.InstanceId).SingleOrDefaultAsync(cancellationToken);
-            if (instanceId is null)
+            // One round trip: the instance that owns the task, with all its tasks.
+            var instance = await db.Instances.Include(i => i.Tasks).SingleOrDefaultAsync(i => i.Tasks.Any(t => t.Id == taskId), cancellationToken);
+            if (instance is null)
             {
                 return Error.NotFound($"There is no task {taskId}; `ensemble tasks mine` lists yours.");
             }
 
-            var instance = await db.Instances.Include(i => i.Tasks).SingleAsync(i => i.Id == instanceId.Value, cancellationToken);
             var template = await TemplateCache.GetAsync(db, instance.TemplateVersionId, cancellationToken);
-            var firm = await WorkContextLoader.FirmAsync(db, cancellationToken);
+            var firm = await FirmAsync(cancellationToken);
             var context = await WorkContextLoader.LoadAsync(
                 db, firm, instance.HouseholdId, WorkContextLoader.NeedsFacts(template), firm.Today(clock), cancellationToken);
             var result = step(instance, template, instance.Tasks.Single(t => t.Id == taskId), context);
@@ -101,7 +102,7 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
         string? triggerKey, CancellationToken cancellationToken)
     {
         var template = await TemplateCache.GetAsync(db, versionId, cancellationToken);
-        var firm = await WorkContextLoader.FirmAsync(db, cancellationToken);
+        var firm = await FirmAsync(cancellationToken);
         var context = await WorkContextLoader.LoadAsync(db, firm, householdId, WorkContextLoader.NeedsFacts(template), firm.Today(clock), cancellationToken);
         var result = _engine.Start(template, versionId, new StartRequest(householdId, anchors, actor, triggerKey), context);
         if (!result.IsSuccess)
@@ -136,7 +137,7 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
                     continue;
                 }
 
-                var started = await StartTrackedAsync(version.Id, template.Scope == TemplateScope.Firm ? null : e.HouseholdId, anchors, actor, key, cancellationToken);
+                var started = await StartTrackedAsync(version, template.Scope == TemplateScope.Firm ? null : e.HouseholdId, anchors, actor, key, cancellationToken);
                 if (started.IsSuccess)
                 {
                     foreach (var next in started.Value.Events)
@@ -147,6 +148,10 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
             }
         }
     }
+
+    // The firm's calendar and zone are read once per service: a service lives for one command or request.
+    private async Task<Ensemble.Practice.Firm> FirmAsync(CancellationToken cancellationToken) =>
+        _firm ??= await WorkContextLoader.FirmAsync(db, cancellationToken);
 
     private async Task<Result<T>> InTransactionAsync<T>(string operation, string actor, Func<Task<Result<T>>> work, CancellationToken cancellationToken)
     {
