@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Data.Common;
 using Ensemble.Common;
 using Ensemble.Storage;
 using Microsoft.Data.Sqlite;
@@ -18,14 +19,23 @@ internal static class Runner
                 return Output.Fail(Error.NotFound($"There is no Ensemble database at {session.Location}. Create one with `ensemble init --name \"Your Firm\"` or try `ensemble demo`."));
             }
 
-            await EnsembleDatabase.MigrateAsync(session.Location, cancellationToken);
-            await using var db = session.Open();
-            if (!await EnsembleDatabase.HasFirmAsync(db, cancellationToken))
+            try
             {
-                return Output.Fail(Error.NotFound($"The database at {session.Location} has no firm yet; run `ensemble init --name \"Your Firm\"`."));
-            }
+                await EnsembleDatabase.MigrateAsync(session.Location, cancellationToken);
+                await using var db = session.Open();
+                if (!await EnsembleDatabase.HasFirmAsync(db, cancellationToken))
+                {
+                    return Output.Fail(Error.NotFound($"The database at {session.Location} has no firm yet; run `ensemble init --name \"Your Firm\"`."));
+                }
 
-            return await action(parse, session, db, cancellationToken);
+                return await action(parse, session, db, cancellationToken);
+            }
+            catch (DbException ex)
+            {
+                // The database itself is unreachable or refused: say so plainly rather than with a stack trace.
+                Console.Error.WriteLine($"The database at {session.Location} could not be used: {ex.Message}");
+                return 7;
+            }
         });
 
     /// <summary>Maps a result to the terminal: the success action, or the error and its exit code.</summary>
