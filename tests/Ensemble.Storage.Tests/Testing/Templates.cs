@@ -103,5 +103,25 @@ public static class Templates
             due: 5 business days after start
         """;
 
+    /// <summary>A check-in with every client household each month.</summary>
+    public const string MonthlyCheckIn = """
+        key: monthly-check-in
+        name: Monthly Check-in
+        category: client-management
+        description: A short call to every client.
+        owner: wealth-partner
+        triggers:
+          - every: monthly
+            for: all-clients
+            missed: catch-up
+            catch-up-days: 31
+            overlap: skip-while-open
+        steps:
+          - key: call
+            title: Call the client
+            role: wealth-partner
+            due: 3 business days after start
+        """;
+
     public static (string, string) File(string yaml) => (yaml.Split('\n')[0].Replace("key: ", "", StringComparison.Ordinal).Trim() + ".yaml", yaml);
 }

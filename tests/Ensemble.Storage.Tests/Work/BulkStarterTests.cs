@@ -203,6 +203,24 @@ public sealed class BulkStarterTests
 
     [Theory]
     [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task BulkStart_NeverReusesTheIdsOfDeletedInstancesAndTasks(StorageProvider provider)
+    {
+        await using var f = await FirmBuilder.CreateAsync(provider, 2, Templates.File(Templates.MeetingPrep));
+        var version = await f.VersionAsync("meeting-prep");
+        await new BulkStarter(f.Db, f.Clock).StartAsync(version, [new BulkStartItem(f.Households[0], Meeting(new LocalDate(2026, 12, 10)), "first")], "planner");
+        var first = await f.Db.Instances.AsNoTracking().Include(i => i.Tasks).SingleAsync();
+        await f.Db.Database.ExecuteSqlRawAsync("DELETE FROM work_tasks");
+        await f.Db.Database.ExecuteSqlRawAsync("DELETE FROM process_instances");
+
+        await new BulkStarter(f.Db, f.Clock).StartAsync(version, [new BulkStartItem(f.Households[1], Meeting(new LocalDate(2026, 12, 10)), "second")], "planner");
+
+        var second = await f.Db.Instances.AsNoTracking().Include(i => i.Tasks).SingleAsync();
+        Assert.True(second.Id.Value > first.Id.Value);
+        Assert.True(second.Tasks[0].Id.Value > first.Tasks[0].Id.Value);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
     public async Task BulkStart_UnknownVersion_IsReported(StorageProvider provider)
     {
         await using var f = await FirmBuilder.CreateAsync(provider, 1);

@@ -73,4 +73,29 @@ public sealed class ConcurrencyTests
         var overdue = (await s.TasksAsync()).Single(t => t.StepKey == "gather");
         Assert.Equal(new LocalDate(2026, 12, 1), overdue.OverdueSince);
     }
+
+    [Theory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task PeriodicWorkForAllClients_StartsOncePerClientPerPeriod_AndSkipsWhileThePreviousIsOpen(StorageProvider provider)
+    {
+        await using var s = await PracticeScenario.CreateAsync(provider, Templates.File(Templates.MonthlyCheckIn));
+        await s.AddHouseholdAsync("HH-2", global::Ensemble.Households.LifecycleStage.Client);
+        await s.AddHouseholdAsync("HH-3", global::Ensemble.Households.LifecycleStage.Prospect);
+
+        var first = await new Sweep(s.Db, s.Clock).RunAsync();
+        var again = await new Sweep(s.Db, s.Clock).RunAsync();
+
+        Assert.Equal(2, first.ProcessesStarted);
+        Assert.Equal(0, again.ProcessesStarted);
+        var calls = await s.TasksAsync();
+        Assert.Equal(2, calls.Count);
+        Assert.All(calls, t => Assert.Equal(s.Staff["dan"], t.AssigneeId));
+
+        // December's occurrence arrives while November's calls are still open: skipped, not doubled.
+        s.Clock.Advance(Duration.FromDays(8));
+        var december = await new Sweep(s.Db, s.Clock).RunAsync();
+        Assert.Equal(0, december.ProcessesStarted);
+        Assert.Equal(2, december.OccurrencesSkipped);
+        Assert.Equal(2, await s.Db.Instances.CountAsync());
+    }
 }
