@@ -19,7 +19,7 @@ internal sealed record Scale(
     /// <summary>Open tasks per household in the "my open tasks" scenario.</summary>
     public const int TasksPerHousehold = 10;
 
-    public static readonly Scale Small = new("small", TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(2), 1_500, 10_000, 10_000, 300, 10_000);
+    public static readonly Scale Small = new("small", TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(1.5), 1_500, 10_000, 10_000, 300, 3_000);
 
     public static readonly Scale Full = new("full", TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(10), 6_000, 100_000, 100_000, 2_000, 100_000);
 }

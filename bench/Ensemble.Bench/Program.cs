@@ -25,6 +25,12 @@ if (options is null)
 Console.WriteLine($"Ensemble benchmarks — scale {options.Scale.Name}, {string.Join(" and ", options.Providers.Select(Format.Provider))}");
 Console.WriteLine($"  {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC; {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}" +
     $"{(Debugger.IsAttached ? ", DEBUGGER ATTACHED" : "")}");
+if (File.Exists("/proc/loadavg"))
+{
+    // Figures from a shared or busy machine are not comparable; say how busy it was.
+    Console.WriteLine($"  load average before the run: {File.ReadAllText("/proc/loadavg").Trim()}");
+}
+
 #if DEBUG
 Console.WriteLine("  WARNING: Debug build; run with -c Release for figures worth reporting.");
 #endif

@@ -13,7 +13,7 @@ namespace Ensemble.Bench;
 /// <summary>The firm every scenario runs against, and the staff ids of its people by role.</summary>
 internal sealed record BenchFirm(IReadOnlyDictionary<string, StaffId[]> StaffByRole)
 {
-    public IEnumerable<StaffId> AllStaff => StaffByRole.Values.SelectMany(s => s).Distinct().Order();
+    public IEnumerable<StaffId> AllStaff => StaffByRole.Values.SelectMany(s => s).Distinct().OrderBy(s => s.Value);
 }
 
 /// <summary>

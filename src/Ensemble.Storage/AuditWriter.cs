@@ -15,7 +15,7 @@ namespace Ensemble.Storage;
 /// </summary>
 internal static class AuditWriter
 {
-    private const int RowsPerStatement = 400;
+    private const int RowsPerStatement = 50;
 
     public static async Task AppendAsync(EnsembleDb db, IReadOnlyList<PendingAuditEvent> events, Instant now, CancellationToken cancellationToken)
     {
@@ -55,13 +55,7 @@ internal static class AuditWriter
             hash = next;
         }
 
-        await InsertAsync(connection, transaction, rows, cancellationToken);
-        await using var update = connection.CreateCommand();
-        update.Transaction = transaction;
-        update.CommandText = "UPDATE audit_head SET last_sequence = @s, last_hash = @h WHERE id = 1";
-        AddParameter(update, "@s", sequence);
-        AddParameter(update, "@h", hash);
-        await update.ExecuteNonQueryAsync(cancellationToken);
+        await InsertAsync(connection, transaction, rows, sequence, hash, cancellationToken);
     }
 
     private static async Task<(long Sequence, string Hash)> ReadHeadAsync(EnsembleDb db, DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
@@ -80,7 +74,8 @@ internal static class AuditWriter
         return (reader.GetInt64(0), reader.GetString(1));
     }
 
-    private static async Task InsertAsync(DbConnection connection, DbTransaction transaction, List<AuditRow> rows, CancellationToken cancellationToken)
+    // The head moves in the same batch as the last insert: one round trip fewer while the head row is locked.
+    private static async Task InsertAsync(DbConnection connection, DbTransaction transaction, List<AuditRow> rows, long lastSequence, string lastHash, CancellationToken cancellationToken)
     {
         for (var offset = 0; offset < rows.Count; offset += RowsPerStatement)
         {
@@ -105,6 +100,13 @@ internal static class AuditWriter
                 AddParameter(insert, p + "9", r.After);
                 AddParameter(insert, p + "10", r.PreviousHash);
                 AddParameter(insert, p + "11", r.Hash);
+            }
+
+            if (offset + RowsPerStatement >= rows.Count)
+            {
+                sql.Append("; UPDATE audit_head SET last_sequence = @head_s, last_hash = @head_h WHERE id = 1");
+                AddParameter(insert, "@head_s", lastSequence);
+                AddParameter(insert, "@head_h", lastHash);
             }
 
             insert.CommandText = sql.ToString();

@@ -76,8 +76,9 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
         Func<ProcessInstance, ProcessTemplate, WorkTask, WorkContext, Result<Transition>> step, CancellationToken cancellationToken) =>
         InTransactionAsync(operation, actor, async () =>
         {
-            // One round trip: the instance that owns the task, with all its tasks.
-            var instance = await db.Instances.Include(i => i.Tasks).SingleOrDefaultAsync(i => i.Tasks.Any(t => t.Id == taskId), cancellationToken);
+            // One round trip, through primary keys: the instance that owns the task, with all its tasks.
+            var instance = await db.Instances.Include(i => i.Tasks)
+                .SingleOrDefaultAsync(i => i.Id == db.Tasks.Where(t => t.Id == taskId).Select(t => t.InstanceId).FirstOrDefault(), cancellationToken);
             if (instance is null)
             {
                 return Error.NotFound($"There is no task {taskId}; `ensemble tasks mine` lists yours.");
@@ -110,8 +111,18 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
             return result;
         }
 
-        db.Instances.Add(result.Value.Instance);
-        await FollowOnAsync(result.Value.Events, actor, cancellationToken);
+        var instance = result.Value.Instance;
+        db.Instances.Add(instance);
+        var events = result.Value.Events;
+        if (events.Count > 0)
+        {
+            // Finished as it started (every step's condition failed): its completion event is named after the
+            // instance id, which only the database can give, so save first.
+            await db.SaveChangesAsync(cancellationToken);
+            events = events.Select(e => e.Kind == EventKind.ProcessCompleted ? e with { Key = $"completed:{instance.TemplateKey}:{instance.Id}" } : e).ToList();
+        }
+
+        await FollowOnAsync(events, actor, cancellationToken);
         return result;
     }
 

@@ -166,4 +166,19 @@ public sealed class ProcessFlowTests
         var usage = await library.UsageAsync("meeting-prep");
         Assert.Equal([(1, 1), (2, 1)], usage.Select(u => (u.Version, u.Running)));
     }
+
+    [Theory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task ProcessesThatFinishAsTheyStart_EachStartTheirOwnFollowOn(StorageProvider provider)
+    {
+        var nothingToDo = Templates.Introduction.Replace("due: 2 business days after start", "due: 2 business days after start\n    when: \"investable_assets < 1\"", StringComparison.Ordinal);
+        await using var s = await PracticeScenario.CreateAsync(provider, Templates.File(nothingToDo), Templates.File(Templates.FactFinding));
+        var work = new WorkService(s.Db, s.Clock);
+
+        var first = await work.StartAsync("introduction", s.Household, new Dictionary<string, LocalDate>(), "dan");
+        var second = await work.StartAsync("introduction", s.Household, new Dictionary<string, LocalDate>(), "dan");
+
+        Assert.True(first.Value.InstanceCompleted && second.Value.InstanceCompleted);
+        Assert.Equal(2, await s.Db.Instances.CountAsync(i => i.TemplateKey == "fact-finding"));
+    }
 }
