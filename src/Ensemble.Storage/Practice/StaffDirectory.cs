@@ -131,7 +131,7 @@ public sealed class StaffDirectory(EnsembleDb db, IClock clock)
         var today = firm.Today(clock);
         foreach (var group in tasks.GroupBy(t => t.HouseholdId))
         {
-            var context = await WorkContextLoader.LoadAsync(db, firm, group.Key, needFacts: false, today, cancellationToken);
+            var context = await WorkContextLoader.LoadAsync(db, firm, group.Key, needFacts: false, today, cancellationToken: cancellationToken);
             moved.AddRange(group.Where(task => ProcessEngine.Reroute(task, context, today)));
         }
 

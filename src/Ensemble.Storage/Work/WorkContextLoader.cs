@@ -15,13 +15,21 @@ public static class WorkContextLoader
         await db.Firms.AsNoTracking().FirstOrDefaultAsync(cancellationToken)
         ?? throw new InvalidOperationException("No firm is set up in this database; run `ensemble init` first.");
 
-    public static async Task<WorkContext> LoadAsync(EnsembleDb db, Firm firm, HouseholdId? householdId, bool needFacts, LocalDate today, CancellationToken cancellationToken = default)
+    /// <param name="staffDirectory">The firm's staff when the caller already holds them (a service reads them once); else read here.</param>
+    public static async Task<WorkContext> LoadAsync(
+        EnsembleDb db, Firm firm, HouseholdId? householdId, bool needFacts, LocalDate today,
+        IReadOnlyDictionary<StaffId, Staff>? staffDirectory = null, CancellationToken cancellationToken = default)
     {
         var assignments = await db.TeamAssignments.AsNoTracking()
             .Where(a => a.HouseholdId == null || (householdId != null && a.HouseholdId == householdId))
             .ToListAsync(cancellationToken);
-        var staffIds = assignments.SelectMany(a => a.CoverageOrder()).Distinct().ToList();
-        var staff = await db.Staff.AsNoTracking().Where(s => staffIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, cancellationToken);
+        var staff = staffDirectory;
+        if (staff is null)
+        {
+            var staffIds = assignments.SelectMany(a => a.CoverageOrder()).Distinct().ToList();
+            staff = await db.Staff.AsNoTracking().Where(s => staffIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, cancellationToken);
+        }
+
         var facts = HouseholdFacts.None;
         if (needFacts && householdId is { } id)
         {

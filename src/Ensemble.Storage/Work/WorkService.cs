@@ -17,6 +17,7 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
 
     private readonly ProcessEngine _engine = new(clock);
     private Ensemble.Practice.Firm? _firm;
+    private Dictionary<StaffId, Ensemble.Practice.Staff>? _staff;
 
     public Task<Result<Transition>> StartAsync(
         string templateKey, HouseholdId? householdId, IReadOnlyDictionary<string, LocalDate> anchors, string actor,
@@ -86,8 +87,7 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
 
             var template = await TemplateCache.GetAsync(db, instance.TemplateVersionId, cancellationToken);
             var firm = await FirmAsync(cancellationToken);
-            var context = await WorkContextLoader.LoadAsync(
-                db, firm, instance.HouseholdId, WorkContextLoader.NeedsFacts(template), firm.Today(clock), cancellationToken);
+            var context = await ContextAsync(firm, instance.HouseholdId, template, cancellationToken);
             var result = step(instance, template, instance.Tasks.Single(t => t.Id == taskId), context);
             if (!result.IsSuccess)
             {
@@ -104,7 +104,7 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
     {
         var template = await TemplateCache.GetAsync(db, versionId, cancellationToken);
         var firm = await FirmAsync(cancellationToken);
-        var context = await WorkContextLoader.LoadAsync(db, firm, householdId, WorkContextLoader.NeedsFacts(template), firm.Today(clock), cancellationToken);
+        var context = await ContextAsync(firm, householdId, template, cancellationToken);
         var result = _engine.Start(template, versionId, new StartRequest(householdId, anchors, actor, triggerKey), context);
         if (!result.IsSuccess)
         {
@@ -164,6 +164,13 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
     private async Task<Ensemble.Practice.Firm> FirmAsync(CancellationToken cancellationToken) =>
         _firm ??= await WorkContextLoader.FirmAsync(db, cancellationToken);
 
+    // Likewise the staff and their absences: one read per service instead of one per transition.
+    private async Task<WorkContext> ContextAsync(Ensemble.Practice.Firm firm, HouseholdId? householdId, ProcessTemplate template, CancellationToken cancellationToken)
+    {
+        _staff ??= await db.Staff.AsNoTracking().ToDictionaryAsync(s => s.Id, cancellationToken);
+        return await WorkContextLoader.LoadAsync(db, firm, householdId, WorkContextLoader.NeedsFacts(template), firm.Today(clock), _staff, cancellationToken);
+    }
+
     private async Task<Result<T>> InTransactionAsync<T>(string operation, string actor, Func<Task<Result<T>>> work, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
@@ -171,6 +178,7 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
             db.ChangeTracker.Clear();
             db.Actor = actor;
             db.Operation = operation;
+            using var turn = await WriteGate.EnterAsync(db, cancellationToken);
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             try
             {
