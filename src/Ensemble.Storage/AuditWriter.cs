@@ -55,7 +55,48 @@ internal static class AuditWriter
             hash = next;
         }
 
-        await InsertAsync(connection, transaction, rows, sequence, hash, cancellationToken);
+        if (db.Provider == StorageProvider.Sqlite && rows.Count > RowsPerStatement)
+        {
+            await InsertPreparedAsync(connection, transaction, rows, sequence, hash, cancellationToken);
+        }
+        else
+        {
+            await InsertAsync(connection, transaction, rows, sequence, hash, cancellationToken);
+        }
+    }
+
+    // Large appends on SQLite (imports, bulk starts): one prepared single-row statement re-bound per event.
+    // SQLite matches parameters by name, so wide multi-row statements cost more per row than they save.
+    private static async Task InsertPreparedAsync(DbConnection connection, DbTransaction transaction, List<AuditRow> rows, long lastSequence, string lastHash, CancellationToken cancellationToken)
+    {
+        await using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = "INSERT INTO audit_events (sequence, at, actor, household_id, entity_type, entity_id, action, operation, before, after, previous_hash, hash) "
+            + "VALUES (@s, @at, @actor, @hh, @type, @id, @action, @op, @before, @after, @prev, @hash)";
+        var names = new[] { "@s", "@at", "@actor", "@hh", "@type", "@id", "@action", "@op", "@before", "@after", "@prev", "@hash" };
+        foreach (var name in names)
+        {
+            AddParameter(insert, name, null);
+        }
+
+        await insert.PrepareAsync(cancellationToken);
+        foreach (var r in rows)
+        {
+            object?[] values = [r.Sequence, r.At.ToDateTimeUtc(), r.Actor, r.HouseholdId, r.EntityType, r.EntityId, r.Action, r.Operation, r.Before, r.After, r.PreviousHash, r.Hash];
+            for (var i = 0; i < values.Length; i++)
+            {
+                insert.Parameters[i].Value = values[i] ?? DBNull.Value;
+            }
+
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using var head = connection.CreateCommand();
+        head.Transaction = transaction;
+        head.CommandText = "UPDATE audit_head SET last_sequence = @s, last_hash = @h WHERE id = 1";
+        AddParameter(head, "@s", lastSequence);
+        AddParameter(head, "@h", lastHash);
+        await head.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static async Task<(long Sequence, string Hash)> ReadHeadAsync(EnsembleDb db, DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)

@@ -130,9 +130,18 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
     public async Task FollowOnAsync(IReadOnlyList<DomainEvent> events, string actor, CancellationToken cancellationToken)
     {
         var pending = new Queue<DomainEvent>(events);
+
+        // An import can raise thousands of events of a few kinds: look each kind's listeners up once.
+        var listeners = new Dictionary<(EventKind, string?), List<(TemplateVersionId, ProcessTemplate)>>();
         while (pending.TryDequeue(out var e))
         {
-            foreach (var (version, template) in await TemplateVersions.SubscribersAsync(db, e, cancellationToken))
+            if (!listeners.TryGetValue((e.Kind, e.TemplateKey), out var subscribers))
+            {
+                subscribers = await TemplateVersions.SubscribersAsync(db, e, cancellationToken);
+                listeners[(e.Kind, e.TemplateKey)] = subscribers;
+            }
+
+            foreach (var (version, template) in subscribers)
             {
                 var key = $"{e.Key}->{template.Key}";
                 if (await db.Instances.AnyAsync(i => i.TriggerKey == key, cancellationToken)
