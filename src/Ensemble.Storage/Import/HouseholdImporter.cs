@@ -124,17 +124,19 @@ public sealed class HouseholdImporter(EnsembleDb db, IClock clock)
     {
         int created = 0, updated = 0, unchanged = 0;
         var becameClient = new List<Household>();
+        var newIds = new Dictionary<string, HouseholdId>(StringComparer.Ordinal);
         foreach (var batch in rows.Chunk(Batch))
         {
             var keys = batch.Select(r => r.HouseholdKey).ToList();
             var existing = await db.Households.Where(h => keys.Contains(h.Key)).ToDictionaryAsync(h => h.Key, StringComparer.Ordinal, cancellationToken);
             var touched = new List<(Household Household, bool New, bool WasClient)>();
+            var fresh = new List<Household>();
             foreach (var row in batch)
             {
                 if (!existing.TryGetValue(row.HouseholdKey, out var household))
                 {
                     household = new Household(row.HouseholdKey, row.Name, row.Stage);
-                    db.Households.Add(household);
+                    fresh.Add(household);
                     touched.Add((household, true, false));
                 }
                 else
@@ -173,10 +175,17 @@ public sealed class HouseholdImporter(EnsembleDb db, IClock clock)
 
             await db.SaveChangesAsync(cancellationToken);
             db.ChangeTracker.Clear();
+            foreach (var (key, id) in await NewHouseholds.InsertAsync(db, fresh, clock.GetCurrentInstant(), cancellationToken))
+            {
+                newIds[key] = id;
+            }
         }
 
         var stamp = clock.GetCurrentInstant().ToUnixTimeTicks();
-        var events = becameClient.Select(h => new DomainEvent(EventKind.HouseholdBecameClient, h.Id, null, $"client:{h.Id}:{stamp}")).ToList();
+        var events = becameClient
+            .Select(h => newIds.TryGetValue(h.Key, out var id) ? id : h.Id)
+            .Select(id => new DomainEvent(EventKind.HouseholdBecameClient, id, null, $"client:{id}:{stamp}"))
+            .ToList();
         return new ImportReport([], created, updated, unchanged, events);
     }
 
