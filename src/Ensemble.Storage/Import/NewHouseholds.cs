@@ -22,7 +22,7 @@ internal static class NewHouseholds
         + "stated_initial_revenue, stated_investable_assets, stated_net_worth, stated_products, stated_recurring_revenue, stated_referrals_given";
 
     private const int Width = 14;
-    private const int RowsPerStatement = 50;
+    private const int RowsPerStatement = 250;
 
     /// <summary>Inserts the households and returns their new ids by key.</summary>
     public static async Task<Dictionary<string, HouseholdId>> InsertAsync(EnsembleDb db, IReadOnlyList<Household> households, Instant now, CancellationToken cancellationToken)
