@@ -46,14 +46,6 @@ public sealed class BulkStarter(EnsembleDb db, IClock clock)
 
     private const string Operation = "bulk-start";
 
-    /// <summary>
-    /// Audit events handed to the writer at a time on SQLite. SQLite matches each bound parameter by name
-    /// with a linear search, so a statement's cost grows with the square of its parameters; the writer puts
-    /// up to 400 rows of 12 parameters in one statement, and slices of 25 keep that cost small. PostgreSQL
-    /// gets the whole chunk at once (each call costs round trips there).
-    /// </summary>
-    private const int SqliteAuditSlice = 25;
-
     /// <summary>SQLite page cache while a bulk start runs (KiB, as PRAGMA cache_size takes it when negative).</summary>
     private const int SqliteCacheKib = 64 * 1024;
 
@@ -350,13 +342,8 @@ public sealed class BulkStarter(EnsembleDb db, IClock clock)
                 Insert((SqliteConnection)connection, rows);
             }
 
-            var audit = AuditEvents(run, rows);
-            var now = clock.GetCurrentInstant();
-            var slice = db.Provider == StorageProvider.Sqlite ? SqliteAuditSlice : audit.Count;
-            for (var offset = 0; offset < audit.Count; offset += slice)
-            {
-                await AuditWriter.AppendAsync(db, audit.GetRange(offset, Math.Min(slice, audit.Count - offset)), now, ct);
-            }
+            // The writer binds a prepared statement per event on SQLite, so the whole chunk goes in one call.
+            await AuditWriter.AppendAsync(db, AuditEvents(run, rows), clock.GetCurrentInstant(), ct);
 
             var events = started.SelectMany((t, n) => t.Events.Select(e => WithInstanceId(e, t.Instance, instanceIds[n]))).ToList();
             if (events.Count > 0)
