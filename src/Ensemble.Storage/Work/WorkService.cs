@@ -18,6 +18,7 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
     private readonly ProcessEngine _engine = new(clock);
     private Ensemble.Practice.Firm? _firm;
     private Dictionary<StaffId, Ensemble.Practice.Staff>? _staff;
+    private readonly Dictionary<TemplateVersionId, ProcessTemplate> _templates = [];
 
     public Task<Result<Transition>> StartAsync(
         string templateKey, HouseholdId? householdId, IReadOnlyDictionary<string, LocalDate> anchors, string actor,
@@ -85,7 +86,7 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
                 return Error.NotFound($"There is no task {taskId}; `ensemble tasks mine` lists yours.");
             }
 
-            var template = await TemplateCache.GetAsync(db, instance.TemplateVersionId, cancellationToken);
+            var template = await TemplateAsync(instance.TemplateVersionId, cancellationToken);
             var firm = await FirmAsync(cancellationToken);
             var context = await ContextAsync(firm, instance.HouseholdId, template, cancellationToken);
             var result = step(instance, template, instance.Tasks.Single(t => t.Id == taskId), context);
@@ -102,7 +103,7 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
         TemplateVersionId versionId, HouseholdId? householdId, IReadOnlyDictionary<string, LocalDate> anchors, string actor,
         string? triggerKey, CancellationToken cancellationToken)
     {
-        var template = await TemplateCache.GetAsync(db, versionId, cancellationToken);
+        var template = await TemplateAsync(versionId, cancellationToken);
         var firm = await FirmAsync(cancellationToken);
         var context = await ContextAsync(firm, householdId, template, cancellationToken);
         var result = _engine.Start(template, versionId, new StartRequest(householdId, anchors, actor, triggerKey), context);
@@ -172,6 +173,18 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
     // The firm's calendar and zone are read once per service: a service lives for one command or request.
     private async Task<Ensemble.Practice.Firm> FirmAsync(CancellationToken cancellationToken) =>
         _firm ??= await WorkContextLoader.FirmAsync(db, cancellationToken);
+
+    // Versions are immutable, so a version once read serves the rest of the service's life without asking again.
+    private async Task<ProcessTemplate> TemplateAsync(TemplateVersionId id, CancellationToken cancellationToken)
+    {
+        if (!_templates.TryGetValue(id, out var template))
+        {
+            template = await TemplateCache.GetAsync(db, id, cancellationToken);
+            _templates[id] = template;
+        }
+
+        return template;
+    }
 
     // Likewise the staff and their absences: one read per service instead of one per transition.
     private async Task<WorkContext> ContextAsync(Ensemble.Practice.Firm firm, HouseholdId? householdId, ProcessTemplate template, CancellationToken cancellationToken)
