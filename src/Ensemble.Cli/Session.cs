@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Ensemble.Storage;
 using NodaTime;
-using NodaTime.Text;
 
 namespace Ensemble.Cli;
 
@@ -41,28 +40,8 @@ internal sealed class Session
     public static Session From(ParseResult parse)
     {
         var actor = parse.GetValue(As) ?? Environment.GetEnvironmentVariable("ENSEMBLE_USER") ?? DefaultActor;
-        return new Session(EnsembleDatabase.Describe(parse.GetValue(Db)), actor.Trim().ToLowerInvariant(), ClockFromEnvironment());
+        return new Session(EnsembleDatabase.Describe(parse.GetValue(Db)), actor.Trim().ToLowerInvariant(), EnsembleClock.FromEnvironment());
     }
 
     public EnsembleDb Open() => EnsembleDatabase.CreateContext(Location, Clock);
-
-    /// <summary>ENSEMBLE_NOW pins the clock (an ISO instant) for rehearsals and tests; otherwise the system clock.</summary>
-    private static IClock ClockFromEnvironment()
-    {
-        var pinned = Environment.GetEnvironmentVariable("ENSEMBLE_NOW");
-        if (string.IsNullOrWhiteSpace(pinned))
-        {
-            return SystemClock.Instance;
-        }
-
-        var parsed = InstantPattern.ExtendedIso.Parse(pinned.Trim());
-        return parsed.Success
-            ? new PinnedClock(parsed.Value)
-            : throw new InvalidOperationException($"ENSEMBLE_NOW=\"{pinned}\" is not an ISO instant such as 2026-11-24T14:00:00Z.");
-    }
-
-    private sealed class PinnedClock(Instant now) : IClock
-    {
-        public Instant GetCurrentInstant() => now;
-    }
 }

@@ -15,7 +15,12 @@ internal sealed record PendingAuditEvent(long? HouseholdId, string EntityType, s
 /// </summary>
 internal sealed class AuditCapture
 {
-    private static readonly HashSet<Type> NotAudited = [typeof(AuditRow), typeof(AuditHeadRow), typeof(PeriodicCursor), typeof(TriggerOccurrence)];
+    private static readonly HashSet<Type> NotAudited = [typeof(AuditRow), typeof(AuditHeadRow), typeof(PeriodicCursor), typeof(TriggerOccurrence),
+        typeof(Access.IdempotentRequest), typeof(Timers.DueTimer)];
+
+    // Credentials are recorded as changed, never with their values.
+    private static readonly HashSet<string> Secret = [nameof(Access.UserAccount.PasswordHash), nameof(Access.UserAccount.SecurityStamp),
+        nameof(Access.UserAccount.AuthenticatorKey), nameof(Access.ApiToken.Hash)];
 
     private readonly EntityEntry _entry;
     private readonly EntityState _state;
@@ -121,7 +126,7 @@ internal sealed class AuditCapture
                 if (only is null || only.Contains(p.Metadata.Name))
                 {
                     json.WritePropertyName(p.Metadata.Name);
-                    Write(json, ToProvider(p, original));
+                    Write(json, Secret.Contains(p.Metadata.Name) ? (p.CurrentValue is null ? null : "[redacted]") : ToProvider(p, original));
                 }
             }
 

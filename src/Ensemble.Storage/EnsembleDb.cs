@@ -49,6 +49,14 @@ public abstract class EnsembleDb : DbContext
 
     public DbSet<AuditHeadRow> AuditHead => Set<AuditHeadRow>();
 
+    public DbSet<Access.UserAccount> UserAccounts => Set<Access.UserAccount>();
+
+    public DbSet<Access.ApiToken> ApiTokens => Set<Access.ApiToken>();
+
+    public DbSet<Access.IdempotentRequest> IdempotentRequests => Set<Access.IdempotentRequest>();
+
+    public DbSet<Timers.DueTimer> Timers => Set<Timers.DueTimer>();
+
     /// <summary>Who is making the changes (a staff handle, or "ensemble" for the system itself).</summary>
     public string Actor { get; set; } = "ensemble";
 

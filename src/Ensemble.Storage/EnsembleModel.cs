@@ -37,6 +37,7 @@ internal static class EnsembleModel
             b.Property(r => r.Key).HasMaxLength(80);
             b.Property(r => r.Name).HasMaxLength(120);
             b.Property(r => r.Scope).HasConversion<string>().HasMaxLength(20);
+            b.Property(r => r.SeesWholeFirm).HasDefaultValue(false);
         });
 
         model.Entity<Staff>(b =>
@@ -203,6 +204,65 @@ internal static class EnsembleModel
             b.ToTable("audit_head");
             b.Property(h => h.Id).ValueGeneratedNever();
             b.HasData(new AuditHeadRow { Id = 1, LastSequence = 0, LastHash = Ensemble.Audit.AuditChain.Genesis });
+        });
+
+        ConfigureAccess(model);
+    }
+
+    private static void ConfigureAccess(ModelBuilder model)
+    {
+        model.Entity<Access.UserAccount>(b =>
+        {
+            b.ToTable("user_accounts");
+            b.Property(u => u.StaffId).HasConversion(id => id.Value, v => new StaffId(v));
+            b.Property(u => u.UserName).HasMaxLength(80);
+            b.Property(u => u.NormalizedUserName).HasMaxLength(80);
+            b.Property(u => u.SecurityStamp).HasMaxLength(100);
+            b.Property(u => u.AuthenticatorKey).HasMaxLength(100);
+            b.Property(u => u.LockoutEnd).HasConversion(Conversions.NullableInstant);
+            b.HasIndex(u => u.NormalizedUserName).IsUnique();
+            b.HasIndex(u => u.StaffId).IsUnique();
+            b.HasOne<Staff>().WithMany().HasForeignKey(u => u.StaffId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        model.Entity<Access.ApiToken>(b =>
+        {
+            b.ToTable("api_tokens");
+            b.Property(t => t.StaffId).HasConversion(id => id.Value, v => new StaffId(v));
+            b.Property(t => t.Name).HasMaxLength(120);
+            b.Property(t => t.Hash).HasMaxLength(64);
+            b.Property(t => t.CreatedAt).HasConversion(Conversions.Instant);
+            b.Property(t => t.RevokedAt).HasConversion(Conversions.NullableInstant);
+            b.HasIndex(t => t.Hash).IsUnique();
+            b.HasOne<Staff>().WithMany().HasForeignKey(t => t.StaffId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        model.Entity<Access.IdempotentRequest>(b =>
+        {
+            b.ToTable("idempotent_requests");
+            b.HasKey(r => new { r.Caller, r.Key });
+            b.Property(r => r.Caller).HasMaxLength(80);
+            b.Property(r => r.Key).HasMaxLength(200);
+            b.Property(r => r.Fingerprint).HasMaxLength(300);
+            b.Property(r => r.ContentType).HasMaxLength(200);
+            b.Property(r => r.CreatedAt).HasConversion(Conversions.Instant);
+            b.HasIndex(r => r.CreatedAt);
+        });
+
+        model.Entity<Timers.DueTimer>(b =>
+        {
+            b.ToTable("timers");
+            b.Property(t => t.Key).HasMaxLength(300);
+            b.Property(t => t.Kind).HasMaxLength(80);
+            b.Property(t => t.LeaseOwner).HasMaxLength(120);
+            b.Property(t => t.FiredBy).HasMaxLength(120);
+            b.Property(t => t.DueAt).HasConversion(Conversions.Instant);
+            b.Property(t => t.LeaseUntil).HasConversion(Conversions.NullableInstant);
+            b.Property(t => t.FiredAt).HasConversion(Conversions.NullableInstant);
+            b.HasIndex(t => t.Key).IsUnique();
+
+            // Only unfired timers are ever looked for, so the index holds only them.
+            b.HasIndex(t => t.DueAt).HasFilter("fired_at IS NULL").HasDatabaseName("ix_timers_pending_by_due");
         });
     }
 

@@ -1,22 +1,43 @@
-using Ensemble.Storage;
-using Ensemble.Storage.Work;
+using Ensemble.Web.Access;
+using Ensemble.Web.Api;
+using Ensemble.Web.Hosting;
+using Scalar.AspNetCore;
 
-// The web application arrives with its own issue; until then this host answers a health check over
-// the same database the CLI uses, so deployments can be wired and probed from day one.
 var builder = WebApplication.CreateBuilder(args);
-var location = EnsembleDatabase.Describe(builder.Configuration["db"]);
-var app = builder.Build();
-
-app.MapGet("/health", async (CancellationToken cancellationToken) =>
+var settings = EnsembleSettings.From(builder.Configuration);
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = WebServices.MaxBodyBytes);
+if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
 {
-    await using var db = EnsembleDatabase.CreateContext(location);
-    if (!await EnsembleDatabase.HasFirmAsync(db, cancellationToken))
-    {
-        return Results.Problem($"No firm in {location}; run `ensemble init` or `ensemble demo` first.", statusCode: 503);
-    }
+    // Loopback only unless told otherwise: a firm's client data is not served to the network by accident.
+    builder.WebHost.UseUrls("http://127.0.0.1:5080");
+}
 
-    var firm = await WorkContextLoader.FirmAsync(db, cancellationToken);
-    return Results.Ok(new { status = "ok", firm = firm.Name, database = location.Provider.ToString() });
-});
+builder.Services.AddEnsembleWeb(settings);
 
+var app = builder.Build();
+await FirstRun.PrepareAsync(app, app.Lifetime.ApplicationStopping);
+
+app.UseSecurityHeaders();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseStaticFiles();
+app.UseRouting();
+app.UseRateLimiter();
+app.UseAuthentication();
+app.UseMiddleware<AccessMiddleware>();
+app.UseMiddleware<ApiAntiforgery>();
+app.UseMiddleware<Idempotency>();
+app.UseAuthorization();
+app.UseAntiforgery();
+
+app.MapEnsembleApi();
+app.MapOpenApi("/api/openapi/{documentName}.json").WithMetadata(new AccessAttribute(AccessKind.AnyStaff));
+app.MapScalarApiReference("/api/reference", options => options.WithOpenApiRoutePattern("/api/openapi/{documentName}.json"))
+    .WithMetadata(new AccessAttribute(AccessKind.AnyStaff));
+app.MapRazorPages();
+
+app.Logger.LogInformation("Ensemble is serving {Database}. Open {Urls} and sign in.", settings.Database, string.Join(", ", app.Urls));
 await app.RunAsync();
+
+/// <summary>The web host; public so tests can start it in process.</summary>
+public partial class Program;

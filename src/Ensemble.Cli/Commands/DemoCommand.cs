@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Ensemble.Storage;
 using Ensemble.Storage.Demo;
+using Ensemble.Storage.Library;
 using Microsoft.Data.Sqlite;
 using Spectre.Console;
 

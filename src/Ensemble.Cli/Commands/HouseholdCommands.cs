@@ -31,7 +31,7 @@ internal static class HouseholdCommands
                 filter = parsedStage.Value;
             }
 
-            var lines = await new HouseholdDirectory(db, session.Clock).ListAsync(parse.GetValue(search), filter, parse.GetValue(limit), cancellationToken);
+            var lines = await new HouseholdDirectory(db, session.Clock).ListAsync(parse.GetValue(search), filter, parse.GetValue(limit), cancellationToken: cancellationToken);
             var table = new Table().Border(TableBorder.Rounded).AddColumn("Key").AddColumn("Name").AddColumn("Stage").AddColumn("Open tasks");
             foreach (var h in lines)
             {

@@ -73,7 +73,7 @@ internal static class WorkCommands
         Runner.WithFirm(byRole, async (parse, session, db, cancellationToken) =>
         {
             var today = await TodayAsync(db, session, cancellationToken);
-            Output.Tasks(await new TaskViews(db).ForRoleAsync(parse.GetValue(role)!, parse.GetValue(limit), cancellationToken), today, "No open tasks for that role.");
+            Output.Tasks(await new TaskViews(db).ForRoleAsync(parse.GetValue(role)!, parse.GetValue(limit), cancellationToken: cancellationToken), today, "No open tasks for that role.");
             return Output.Ok;
         });
 
@@ -81,7 +81,7 @@ internal static class WorkCommands
         Runner.WithFirm(overdue, async (parse, session, db, cancellationToken) =>
         {
             var today = await TodayAsync(db, session, cancellationToken);
-            Output.Tasks(await new TaskViews(db).OverdueAsync(today, parse.GetValue(limit), cancellationToken), today, "Nothing is overdue.");
+            Output.Tasks(await new TaskViews(db).OverdueAsync(today, parse.GetValue(limit), cancellationToken: cancellationToken), today, "Nothing is overdue.");
             return Output.Ok;
         });
 

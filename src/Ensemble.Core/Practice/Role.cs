@@ -24,6 +24,7 @@ public sealed class Role
         Description = description;
         Scope = scope;
         BuiltIn = builtIn;
+        SeesWholeFirm = scope == RoleScope.Firm;
     }
 
     /// <summary>Stable key used by templates, e.g. <c>paraplanner</c>.</summary>
@@ -36,4 +37,12 @@ public sealed class Role
     public RoleScope Scope { get; private set; }
 
     public bool BuiltIn { get; private set; }
+
+    /// <summary>
+    /// Holders see and act on every household, not only those whose team they are on. Deny by default:
+    /// only firm-level roles (principal, compliance) start with it, and the firm grants it explicitly.
+    /// </summary>
+    public bool SeesWholeFirm { get; private set; }
+
+    public void SetFirmWideAccess(bool seesWholeFirm) => SeesWholeFirm = seesWholeFirm;
 }

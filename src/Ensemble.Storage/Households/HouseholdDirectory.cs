@@ -14,9 +14,19 @@ public sealed record HouseholdLine(HouseholdId Id, string Key, string Name, Life
 /// <summary>Finding, adding and moving households along their lifecycle.</summary>
 public sealed class HouseholdDirectory(EnsembleDb db, IClock clock)
 {
-    public async Task<List<HouseholdLine>> ListAsync(string? search, LifecycleStage? stage, int limit, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Households by name; <paramref name="withinHouseholds"/>, when given, narrows the list to the households
+    /// a person may see.
+    /// </summary>
+    public async Task<List<HouseholdLine>> ListAsync(string? search, LifecycleStage? stage, int limit, int offset = 0, IReadOnlyCollection<long>? withinHouseholds = null, CancellationToken cancellationToken = default)
     {
         var query = db.Households.AsNoTracking();
+        if (withinHouseholds is not null)
+        {
+            var ids = withinHouseholds.Select(h => new HouseholdId(h)).ToList();
+            query = query.Where(h => ids.Contains(h.Id));
+        }
+
         if (!string.IsNullOrWhiteSpace(search))
         {
             var term = search.Trim().ToLower();
@@ -28,7 +38,7 @@ public sealed class HouseholdDirectory(EnsembleDb db, IClock clock)
             query = query.Where(h => h.Stage == stage);
         }
 
-        return await query.OrderBy(h => h.Name).Take(limit)
+        return await query.OrderBy(h => h.Name).ThenBy(h => h.Id).Skip(offset).Take(limit)
             .Select(h => new HouseholdLine(h.Id, h.Key, h.Name, h.Stage,
                 db.Tasks.Count(t => t.HouseholdId == h.Id && (t.Status == WorkTaskStatus.Open || t.Status == WorkTaskStatus.InProgress))))
             .ToListAsync(cancellationToken);

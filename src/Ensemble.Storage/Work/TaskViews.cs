@@ -33,11 +33,23 @@ public sealed class TaskViews(EnsembleDb db)
         Project(Open().Where(t => t.AssigneeId == staffId).OrderBy(t => t.DueOn).ThenBy(t => t.Id), limit, cancellationToken);
 
     /// <summary>Open work for a role, including tasks waiting in its queue with no one assigned.</summary>
-    public Task<List<TaskView>> ForRoleAsync(string roleKey, int limit = DefaultLimit, CancellationToken cancellationToken = default) =>
-        Project(Open().Where(t => t.RoleKey == roleKey).OrderBy(t => t.DueOn).ThenBy(t => t.Id), limit, cancellationToken);
+    public Task<List<TaskView>> ForRoleAsync(string roleKey, int limit = DefaultLimit, IReadOnlyCollection<long>? withinHouseholds = null, CancellationToken cancellationToken = default) =>
+        Project(Within(Open().Where(t => t.RoleKey == roleKey), withinHouseholds).OrderBy(t => t.DueOn).ThenBy(t => t.Id), limit, cancellationToken);
 
-    public Task<List<TaskView>> OverdueAsync(LocalDate today, int limit = DefaultLimit, CancellationToken cancellationToken = default) =>
-        Project(Open().Where(t => t.DueOn < today).OrderBy(t => t.DueOn).ThenBy(t => t.Id), limit, cancellationToken);
+    /// <summary>Open work past its due date; <paramref name="withinHouseholds"/> narrows it to the households a person may see.</summary>
+    public Task<List<TaskView>> OverdueAsync(LocalDate today, int limit = DefaultLimit, IReadOnlyCollection<long>? withinHouseholds = null, CancellationToken cancellationToken = default) =>
+        Project(Within(Open().Where(t => t.DueOn < today), withinHouseholds).OrderBy(t => t.DueOn).ThenBy(t => t.Id), limit, cancellationToken);
+
+    private static IQueryable<WorkTask> Within(IQueryable<WorkTask> tasks, IReadOnlyCollection<long>? households)
+    {
+        if (households is null)
+        {
+            return tasks;
+        }
+
+        var ids = households.Select(h => new HouseholdId(h)).ToList();
+        return tasks.Where(t => t.HouseholdId != null && ids.Contains(t.HouseholdId.Value));
+    }
 
     public Task<List<TaskView>> ForHouseholdAsync(HouseholdId householdId, bool includeClosed, int limit = DefaultLimit, CancellationToken cancellationToken = default)
     {

@@ -1,7 +1,7 @@
-namespace Ensemble.Cli;
+namespace Ensemble.Storage.Library;
 
 /// <summary>The workflow library shipped inside the program (library/templates in the repository).</summary>
-internal static class BuiltInLibrary
+public static class BuiltInLibrary
 {
     public static IReadOnlyList<(string Name, string Yaml)> Texts()
     {

@@ -1,0 +1,70 @@
+using Ensemble.Common;
+using Ensemble.Processes.Running;
+using Microsoft.EntityFrameworkCore;
+
+namespace Ensemble.Storage.Access;
+
+/// <summary>
+/// Per-household authorization, deny by default: staff see a household when they hold a role on its team
+/// or back someone up on it; holders of roles marked as seeing the whole firm see every household.
+/// </summary>
+public sealed class HouseholdAccess(EnsembleDb db)
+{
+    /// <summary>The caller as access sees them, or null when the handle names no active staff member.</summary>
+    public async Task<Caller?> CallerAsync(StaffId staffId, CancellationToken cancellationToken = default)
+    {
+        var staff = await db.Staff.AsNoTracking().SingleOrDefaultAsync(s => s.Id == staffId && s.Active, cancellationToken);
+        if (staff is null)
+        {
+            return null;
+        }
+
+        var wholeFirm = await db.Roles.AsNoTracking().Where(r => r.SeesWholeFirm).Select(r => r.Key).ToListAsync(cancellationToken);
+        return new Caller(staff.Id, staff.Handle, staff.Name, staff.Roles, staff.Roles.Any(wholeFirm.Contains));
+    }
+
+    public async Task<bool> CanSeeAsync(Caller caller, HouseholdId householdId, CancellationToken cancellationToken = default)
+    {
+        if (caller.SeesWholeFirm)
+        {
+            return true;
+        }
+
+        // A household's team is a handful of rows found through its index; backups are checked in memory.
+        var team = await db.TeamAssignments.AsNoTracking().Where(a => a.HouseholdId == householdId).ToListAsync(cancellationToken);
+        return team.Any(a => a.CoverageOrder().Contains(caller.StaffId));
+    }
+
+    /// <summary>
+    /// A task is visible with its household; firm-level work (no household) is visible to whoever it is
+    /// assigned to, to holders of its role, and to those who see the whole firm.
+    /// </summary>
+    public async Task<bool> CanSeeTaskAsync(Caller caller, WorkTask task, CancellationToken cancellationToken = default)
+    {
+        if (caller.SeesWholeFirm || task.AssigneeId == caller.StaffId)
+        {
+            return true;
+        }
+
+        return task.HouseholdId is { } household
+            ? await CanSeeAsync(caller, household, cancellationToken)
+            : caller.Roles.Contains(task.RoleKey);
+    }
+
+    /// <summary>The ids of the households the caller may see, or null for "all of them".</summary>
+    public async Task<HashSet<long>?> VisibleHouseholdIdsAsync(Caller caller, CancellationToken cancellationToken = default)
+    {
+        if (caller.SeesWholeFirm)
+        {
+            return null;
+        }
+
+        // Backups are stored as "3,5,8": a delimited LIKE finds the caller among them on both databases.
+        var id = caller.StaffId.Value;
+        var pattern = $"%,{id},%";
+        var ids = await db.Database
+            .SqlQuery<long>($"SELECT household_id AS \"Value\" FROM team_assignments WHERE household_id IS NOT NULL AND (staff_id = {id} OR (',' || backups || ',') LIKE {pattern})")
+            .ToListAsync(cancellationToken);
+        return ids.ToHashSet();
+    }
+}

@@ -1,0 +1,67 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using Ensemble.Storage;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Ensemble.Web.Access;
+
+/// <summary>
+/// Integrations call the API with <c>Authorization: Bearer ens_…</c>. The token is looked up by its
+/// SHA-256 hash; revoked tokens and departed staff are refused.
+/// </summary>
+internal sealed class ApiTokenAuthentication(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, EnsembleDb db)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "ApiToken";
+    public const string Prefix = "ens_";
+
+    public static string NewToken() => Prefix + Base64Url(RandomNumberGenerator.GetBytes(32));
+
+    public static string HashOf(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+
+    public static bool Carries(HttpRequest request) =>
+        request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase);
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var header = Request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        var token = header["Bearer ".Length..].Trim();
+        if (!token.StartsWith(Prefix, StringComparison.Ordinal))
+        {
+            return AuthenticateResult.Fail("Not an Ensemble API token.");
+        }
+
+        var hash = HashOf(token);
+        var found = await db.ApiTokens.AsNoTracking()
+            .Where(t => t.Hash == hash && t.RevokedAt == null)
+            .Join(db.Staff.Where(s => s.Active), t => t.StaffId, s => s.Id, (t, s) => new { t.StaffId, s.Handle })
+            .SingleOrDefaultAsync(Context.RequestAborted);
+        if (found is null)
+        {
+            return AuthenticateResult.Fail("The API token is unknown or revoked.");
+        }
+
+        var identity = new ClaimsIdentity(
+            [new Claim(ClaimTypes.Name, found.Handle), new Claim(StaffClaims.StaffId, found.StaffId.Value.ToString(CultureInfo.InvariantCulture))], SchemeName);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        Response.Headers.WWWAuthenticate = "Bearer";
+        return Task.CompletedTask;
+    }
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}

@@ -1,0 +1,31 @@
+using Ensemble.Storage;
+using Ensemble.Web.Access;
+
+namespace Ensemble.Web.Api;
+
+/// <summary>The REST API under /api: everything the CLI can do, with the caller's access.</summary>
+internal static class EnsembleApi
+{
+    public static void MapEnsembleApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api");
+        api.MapGet("/health", Health).Allow(AccessKind.Anonymous).WithTags("Health").WithSummary("Is the app up and its database reachable?");
+        api.MapGet("/me", Me).Allow(AccessKind.AnyStaff).WithTags("Staff").WithSummary("Who I am and what I may see.");
+        TasksApi.Map(api);
+        HouseholdsApi.Map(api);
+        PracticeApi.Map(api);
+        LibraryApi.Map(api);
+        ProcessesApi.Map(api);
+        AuditApi.Map(api);
+        TokensApi.Map(api);
+        ReportsApi.Map(api);
+    }
+
+    private static async Task<IResult> Health(EnsembleDb db, CancellationToken cancellationToken) =>
+        await EnsembleDatabase.HasFirmAsync(db, cancellationToken)
+            ? Results.Ok(new { status = "ok", database = db.Provider.ToString() })
+            : Results.Problem("No firm in the database.", statusCode: StatusCodes.Status503ServiceUnavailable);
+
+    private static async Task<IResult> Me(CurrentCaller callers, CancellationToken cancellationToken) =>
+        Results.Ok(await callers.RequireAsync(cancellationToken));
+}

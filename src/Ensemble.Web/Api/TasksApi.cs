@@ -1,0 +1,166 @@
+using Ensemble.Common;
+using Ensemble.Storage;
+using Ensemble.Storage.Access;
+using Ensemble.Storage.Work;
+using Ensemble.Web.Access;
+using Microsoft.EntityFrameworkCore;
+using NodaTime;
+
+namespace Ensemble.Web.Api;
+
+/// <summary>Work lists and task transitions.</summary>
+internal static class TasksApi
+{
+    public sealed record CompleteRequest(string? Note);
+
+    public sealed record SkipRequest(string? Reason);
+
+    public sealed record TransitionResponse(TaskView Task, IReadOnlyList<TaskView> Activated, bool ProcessCompleted);
+
+    public static void Map(RouteGroupBuilder api)
+    {
+        var tasks = api.MapGroup("/tasks").WithTags("Tasks");
+        tasks.MapGet("/mine", Mine).Allow(AccessKind.AnyStaff).WithSummary("My open work, soonest due first.");
+        tasks.MapGet("/overdue", Overdue).Allow(AccessKind.AnyStaff).WithSummary("Overdue work in the households I may see.");
+        tasks.MapGet("/role/{role}", ForRole).Allow(AccessKind.AnyStaff).WithSummary("Open work for a role, in the households I may see.");
+        tasks.MapGet("/{id:long}", Get).Allow(AccessKind.Task).WithSummary("One task; its ETag is the version to send in If-Match.");
+        tasks.MapPost("/{id:long}/begin", Begin).Allow(AccessKind.Task).WithSummary("Mark a task as in progress.");
+        tasks.MapPost("/{id:long}/complete", Complete).Allow(AccessKind.Task).WithSummary("Complete a task; its dependents become tasks.");
+        tasks.MapPost("/{id:long}/skip", Skip).Allow(AccessKind.Task).WithSummary("Skip a skippable task, with a reason.");
+    }
+
+    private static async Task<IResult> Mine(CurrentCaller callers, EnsembleDb db, int? limit, CancellationToken cancellationToken)
+    {
+        if (Paging.Check(limit, 0, out var take, out _) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var caller = await callers.RequireAsync(cancellationToken);
+        return Results.Ok(await new TaskViews(db).ForStaffAsync(caller.StaffId, take, cancellationToken));
+    }
+
+    private static async Task<IResult> Overdue(CurrentCaller callers, EnsembleDb db, IClock clock, int? limit, CancellationToken cancellationToken)
+    {
+        if (Paging.Check(limit, 0, out var take, out _) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var caller = await callers.RequireAsync(cancellationToken);
+        var visible = await new HouseholdAccess(db).VisibleHouseholdIdsAsync(caller, cancellationToken);
+        var today = (await WorkContextLoader.FirmAsync(db, cancellationToken)).Today(clock);
+        return Results.Ok(await new TaskViews(db).OverdueAsync(today, take, visible, cancellationToken));
+    }
+
+    private static async Task<IResult> ForRole(string role, CurrentCaller callers, EnsembleDb db, int? limit, CancellationToken cancellationToken)
+    {
+        if (Paging.Check(limit, 0, out var take, out _) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var caller = await callers.RequireAsync(cancellationToken);
+        var visible = await new HouseholdAccess(db).VisibleHouseholdIdsAsync(caller, cancellationToken);
+        return Results.Ok(await new TaskViews(db).ForRoleAsync(Ensemble.Practice.RoleKeys.Normalize(role), take, visible, cancellationToken));
+    }
+
+    private static async Task<IResult> Get(long id, HttpContext http, EnsembleDb db, CancellationToken cancellationToken)
+    {
+        var view = await new TaskViews(db).FindAsync(new TaskId(id), cancellationToken);
+        if (view is null)
+        {
+            return Results.NotFound();
+        }
+
+        http.Response.Headers.ETag = await ETagAsync(db, id, cancellationToken);
+        return Results.Ok(view);
+    }
+
+    private static async Task<IResult> Begin(long id, HttpContext http, CurrentCaller callers, EnsembleDb db, IClock clock, CancellationToken cancellationToken)
+    {
+        if (await StaleAsync(http, db, id, cancellationToken) is { } stale)
+        {
+            return stale;
+        }
+
+        var caller = await callers.RequireAsync(cancellationToken);
+        var begun = await new WorkService(db, clock).BeginAsync(new TaskId(id), caller.Handle, cancellationToken);
+        return begun.IsSuccess ? Results.Ok(await new TaskViews(db).FindAsync(new TaskId(id), cancellationToken)) : Problems.From(begun.Error!);
+    }
+
+    private static async Task<IResult> Complete(long id, CompleteRequest? body, HttpContext http, CurrentCaller callers, EnsembleDb db, IClock clock, CancellationToken cancellationToken)
+    {
+        if (body?.Note is { Length: > 2000 })
+        {
+            return Problems.Invalid(("note", "A note can be at most 2,000 characters."));
+        }
+
+        if (await StaleAsync(http, db, id, cancellationToken) is { } stale)
+        {
+            return stale;
+        }
+
+        var caller = await callers.RequireAsync(cancellationToken);
+        var done = await new WorkService(db, clock).CompleteAsync(new TaskId(id), caller.Handle, body?.Note, cancellationToken);
+        return done.IsSuccess ? Results.Ok(await ResponseAsync(db, id, done.Value, cancellationToken)) : Problems.From(done.Error!);
+    }
+
+    private static async Task<IResult> Skip(long id, SkipRequest? body, HttpContext http, CurrentCaller callers, EnsembleDb db, IClock clock, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(body?.Reason))
+        {
+            return Problems.Invalid(("reason", "Skipping a task needs a reason."));
+        }
+
+        if (body.Reason.Length > 2000)
+        {
+            return Problems.Invalid(("reason", "A reason can be at most 2,000 characters."));
+        }
+
+        if (await StaleAsync(http, db, id, cancellationToken) is { } stale)
+        {
+            return stale;
+        }
+
+        var caller = await callers.RequireAsync(cancellationToken);
+        var skipped = await new WorkService(db, clock).SkipAsync(new TaskId(id), caller.Handle, body.Reason.Trim(), cancellationToken);
+        return skipped.IsSuccess ? Results.Ok(await ResponseAsync(db, id, skipped.Value, cancellationToken)) : Problems.From(skipped.Error!);
+    }
+
+    private static async Task<TransitionResponse> ResponseAsync(EnsembleDb db, long id, Ensemble.Processes.Running.Transition transition, CancellationToken cancellationToken)
+    {
+        var views = new TaskViews(db);
+        var activated = new List<TaskView>();
+        foreach (var task in transition.Activated)
+        {
+            if (await views.FindAsync(task.Id, cancellationToken) is { } view)
+            {
+                activated.Add(view);
+            }
+        }
+
+        return new TransitionResponse((await views.FindAsync(new TaskId(id), cancellationToken))!, activated, transition.InstanceCompleted);
+    }
+
+    /// <summary>With If-Match, a write to a task that changed since it was read is refused (412) and changes nothing.</summary>
+    private static async Task<IResult?> StaleAsync(HttpContext http, EnsembleDb db, long id, CancellationToken cancellationToken)
+    {
+        var ifMatch = http.Request.Headers.IfMatch.ToString();
+        if (string.IsNullOrEmpty(ifMatch) || ifMatch == "*")
+        {
+            return null;
+        }
+
+        var current = await ETagAsync(db, id, cancellationToken);
+        return ifMatch.Split(',').Select(t => t.Trim()).Contains(current)
+            ? null
+            : Results.Problem(detail: $"Task {id} changed since you read it (now {current}); read it again and retry.", statusCode: StatusCodes.Status412PreconditionFailed);
+    }
+
+    private static async Task<string> ETagAsync(EnsembleDb db, long id, CancellationToken cancellationToken)
+    {
+        var version = await db.Tasks.AsNoTracking().Where(t => t.Id == new TaskId(id)).Select(t => t.Version).SingleAsync(cancellationToken);
+        return $"\"{version}\"";
+    }
+}

@@ -1,0 +1,61 @@
+using System.Text.Json;
+using Ensemble.Common;
+using Ensemble.Storage;
+using Ensemble.Storage.Audit;
+
+namespace Ensemble.Web.Api;
+
+/// <summary>A household's history in words, from its audit events.</summary>
+internal static class Timeline
+{
+    private static readonly Dictionary<string, string> Entities = new(StringComparer.Ordinal)
+    {
+        ["Household"] = "household",
+        ["Member"] = "member",
+        ["Account"] = "account",
+        ["Policy"] = "policy",
+        ["TeamAssignment"] = "service team",
+        ["ProcessInstance"] = "process",
+        ["WorkTask"] = "task",
+    };
+
+    public static async Task<List<TimelineEntry>> ReadAsync(EnsembleDb db, HouseholdId householdId, int limit, CancellationToken cancellationToken)
+    {
+        var rows = await new AuditTrail(db).RecentAsync(householdId.Value, null, null, limit, cancellationToken);
+        return rows.Select(r => new TimelineEntry(r.Sequence, r.At, r.Actor, Describe(r), r.EntityType, r.Operation)).ToList();
+    }
+
+    private static string Describe(AuditRow row)
+    {
+        var entity = Entities.GetValueOrDefault(row.EntityType, row.EntityType);
+        var title = TitleOf(row.After) ?? TitleOf(row.Before);
+        var subject = title is null ? $"{entity} {row.EntityId}" : $"{entity} “{title}”";
+        var verb = row.Operation switch
+        {
+            "complete-task" when row.EntityType == "WorkTask" && row.After?.Contains("\"Done\"", StringComparison.Ordinal) == true => "completed",
+            "skip-task" when row.EntityType == "WorkTask" && row.After?.Contains("\"Skipped\"", StringComparison.Ordinal) == true => "skipped",
+            _ => row.Action,
+        };
+        var why = row.Operation is null ? "" : $" ({row.Operation.Replace('-', ' ')})";
+        return $"{char.ToUpperInvariant(verb[0])}{verb[1..]} {subject}{why}";
+    }
+
+    private static string? TitleOf(string? json)
+    {
+        if (json is null)
+        {
+            return null;
+        }
+
+        using var document = JsonDocument.Parse(json);
+        foreach (var name in (string[])["Title", "TemplateName", "Name", "Type"])
+        {
+            if (document.RootElement.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String)
+            {
+                return value.GetString();
+            }
+        }
+
+        return null;
+    }
+}

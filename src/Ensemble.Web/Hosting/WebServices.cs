@@ -1,0 +1,91 @@
+using System.Threading.RateLimiting;
+using Ensemble.Storage;
+using Ensemble.Storage.Access;
+using Ensemble.Web.Access;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
+using NodaTime;
+
+namespace Ensemble.Web.Hosting;
+
+/// <summary>The app's services: storage per request, sign-in, access, limits.</summary>
+internal static class WebServices
+{
+    public const string SignInLimit = "sign-in";
+
+    public static IServiceCollection AddEnsembleWeb(this IServiceCollection services, EnsembleSettings settings)
+    {
+        services.AddSingleton(settings);
+        services.AddSingleton(settings.Clock);
+        services.AddScoped(_ => EnsembleDatabase.CreateContext(settings.Database, settings.Clock));
+        services.AddHttpContextAccessor();
+        services.AddScoped<CurrentCaller>();
+
+        services.AddIdentityCore<UserAccount>(options =>
+            {
+                options.Password.RequiredLength = 12;
+                options.Password.RequireNonAlphanumeric = false;
+                options.Lockout.MaxFailedAccessAttempts = 5;
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                options.Lockout.AllowedForNewUsers = true;
+                options.User.AllowedUserNameCharacters = "abcdefghijklmnopqrstuvwxyz0123456789-._";
+            })
+            .AddUserStore<UserAccountStore>()
+            .AddSignInManager()
+            .AddClaimsPrincipalFactory<StaffClaimsFactory>()
+            .AddDefaultTokenProviders();
+
+        // Cookies for people, bearer tokens for integrations; the request picks which.
+        services.AddAuthentication(options =>
+            {
+                options.DefaultScheme = "ensemble";
+                options.DefaultChallengeScheme = "ensemble";
+            })
+            .AddPolicyScheme("ensemble", "Cookie or API token", options =>
+                options.ForwardDefaultSelector = context => ApiTokenAuthentication.Carries(context.Request) ? ApiTokenAuthentication.SchemeName : IdentityConstants.ApplicationScheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthentication>(ApiTokenAuthentication.SchemeName, null)
+            .AddIdentityCookies(cookies => cookies.ApplicationCookie?.Configure(options =>
+            {
+                options.Cookie.Name = "ensemble.session";
+                options.Cookie.HttpOnly = true;
+                options.Cookie.SameSite = SameSiteMode.Strict;
+
+                // Secure whenever the request is HTTPS (production runs behind TLS); the loopback demo is plain HTTP.
+                options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                options.LoginPath = "/sign-in";
+                options.LogoutPath = "/sign-out";
+                options.SlidingExpiration = true;
+                options.ExpireTimeSpan = TimeSpan.FromHours(10);
+            }));
+        services.AddAuthorization();
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(5));
+
+        services.AddAntiforgery(options =>
+        {
+            options.HeaderName = "X-CSRF-TOKEN";
+            options.Cookie.Name = "ensemble.antiforgery";
+            options.Cookie.SameSite = SameSiteMode.Strict;
+            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        });
+
+        services.AddRateLimiter(options =>
+        {
+            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            options.AddPolicy(SignInLimit, context => RateLimitPartition.GetFixedWindowLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = 10, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+        });
+
+        services.AddProblemDetails();
+        services.AddOpenApi();
+        services.AddRazorPages();
+        services.ConfigureHttpJsonOptions(options =>
+        {
+            options.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
+        });
+        return services;
+    }
+
+    /// <summary>Kestrel refuses bodies over 1 MB (413): nothing Ensemble accepts is larger, template files included.</summary>
+    public const long MaxBodyBytes = 1024 * 1024;
+}
