@@ -36,7 +36,8 @@ app.MapScalarApiReference("/api/reference", options => options.WithOpenApiRouteP
     .WithMetadata(new AccessAttribute(AccessKind.AnyStaff));
 app.MapRazorPages();
 
-app.Logger.LogInformation("Ensemble is serving {Database}. Open {Urls} and sign in.", settings.Database, string.Join(", ", app.Urls));
+app.Lifetime.ApplicationStarted.Register(() =>
+    app.Logger.LogInformation("Ensemble is serving {Database}. Open {Urls} and sign in.", settings.Database, string.Join(", ", app.Urls)));
 await app.RunAsync();
 
 /// <summary>The web host; public so tests can start it in process.</summary>

@@ -163,7 +163,8 @@ public sealed class DemoFirm(EnsembleDb db, IClock clock)
         db.Actor = actor;
         db.Operation = "demo-teams";
         StaffId S(string handle) => staff[handle];
-        (string Holder, string[] Backups)[] paraplanners = [("tom", ["aisha", "jonas"]), ("aisha", ["jonas", "tom"]), ("jonas", ["tom", "aisha"])];
+        // One backup each, in a ring: every paraplanner covers one colleague's households, not the whole book.
+        (string Holder, string[] Backups)[] paraplanners = [("tom", ["aisha"]), ("aisha", ["jonas"]), ("jonas", ["tom"])];
         (string, string[])[] partners = [("elena", ["david"]), ("david", ["priya"]), ("priya", ["david"])];
         (string, string[])[] advisors = [("david", ["priya"]), ("priya", ["david"])];
         (string, string[])[] coordinators = [("grace", ["sam", "nina"]), ("sam", ["grace", "nina"])];

@@ -4,7 +4,7 @@ using Ensemble.Storage.Access;
 namespace Ensemble.Web.Access;
 
 /// <summary>The signed-in staff member for this request, read once from the database so revoked roles take effect at once.</summary>
-internal sealed class CurrentCaller(IHttpContextAccessor http, EnsembleDb db)
+public sealed class CurrentCaller(IHttpContextAccessor http, EnsembleDb db)
 {
     private Caller? _caller;
     private bool _resolved;

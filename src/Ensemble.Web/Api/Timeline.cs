@@ -2,6 +2,7 @@ using System.Text.Json;
 using Ensemble.Common;
 using Ensemble.Storage;
 using Ensemble.Storage.Audit;
+using Microsoft.EntityFrameworkCore;
 
 namespace Ensemble.Web.Api;
 
@@ -22,13 +23,17 @@ internal static class Timeline
     public static async Task<List<TimelineEntry>> ReadAsync(EnsembleDb db, HouseholdId householdId, int limit, CancellationToken cancellationToken)
     {
         var rows = await new AuditTrail(db).RecentAsync(householdId.Value, null, null, limit, cancellationToken);
-        return rows.Select(r => new TimelineEntry(r.Sequence, r.At, r.Actor, Describe(r), r.EntityType, r.Operation)).ToList();
+
+        // An update records only what changed; name tasks by their title all the same.
+        var taskIds = rows.Where(r => r.EntityType == "WorkTask").Select(r => long.TryParse(r.EntityId, out var id) ? new TaskId(id) : default).Distinct().ToList();
+        var titles = await db.Tasks.AsNoTracking().Where(t => taskIds.Contains(t.Id)).ToDictionaryAsync(t => t.Id.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), t => t.Title, cancellationToken);
+        return rows.Select(r => new TimelineEntry(r.Sequence, r.At, r.Actor, Describe(r, r.EntityType == "WorkTask" ? titles.GetValueOrDefault(r.EntityId) : null), r.EntityType, r.Operation)).ToList();
     }
 
-    private static string Describe(AuditRow row)
+    private static string Describe(AuditRow row, string? knownTitle)
     {
         var entity = Entities.GetValueOrDefault(row.EntityType, row.EntityType);
-        var title = TitleOf(row.After) ?? TitleOf(row.Before);
+        var title = TitleOf(row.After) ?? TitleOf(row.Before) ?? knownTitle;
         var subject = title is null ? $"{entity} {row.EntityId}" : $"{entity} “{title}”";
         var verb = row.Operation switch
         {
