@@ -57,6 +57,8 @@ public abstract class EnsembleDb : DbContext
 
     public DbSet<Timers.DueTimer> Timers => Set<Timers.DueTimer>();
 
+    public DbSet<Access.ProtectionKey> ProtectionKeys => Set<Access.ProtectionKey>();
+
     /// <summary>Who is making the changes (a staff handle, or "ensemble" for the system itself).</summary>
     public string Actor { get; set; } = "ensemble";
 

@@ -249,6 +249,12 @@ internal static class EnsembleModel
             b.HasIndex(r => r.CreatedAt);
         });
 
+        model.Entity<Access.ProtectionKey>(b =>
+        {
+            b.ToTable("protection_keys");
+            b.Property(k => k.FriendlyName).HasMaxLength(200);
+        });
+
         model.Entity<Timers.DueTimer>(b =>
         {
             b.ToTable("timers");

@@ -1,6 +1,7 @@
 using Ensemble.Web.Access;
 using Ensemble.Web.Api;
 using Ensemble.Web.Hosting;
+using Microsoft.Extensions.FileProviders;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -20,7 +21,8 @@ await FirstRun.PrepareAsync(app, app.Lifetime.ApplicationStopping);
 app.UseSecurityHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
-app.UseStaticFiles();
+// Files are served from beside the assembly, so the app looks the same whatever folder it starts in.
+app.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(Path.Combine(AppContext.BaseDirectory, "wwwroot")) });
 app.UseRouting();
 app.UseRateLimiter();
 app.UseAuthentication();

@@ -3,7 +3,10 @@ using Ensemble.Storage;
 using Ensemble.Storage.Access;
 using Ensemble.Web.Access;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 using NodaTime;
 
 namespace Ensemble.Web.Hosting;
@@ -20,6 +23,9 @@ internal static class WebServices
         services.AddScoped(_ => EnsembleDatabase.CreateContext(settings.Database, settings.Clock));
         services.AddHttpContextAccessor();
         services.AddScoped<CurrentCaller>();
+        services.AddDataProtection().SetApplicationName("Ensemble");
+        services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(provider =>
+            new ConfigureOptions<KeyManagementOptions>(options => options.XmlRepository = new DatabaseKeyRepository(settings)));
 
         services.AddIdentityCore<UserAccount>(options =>
             {

@@ -795,6 +795,32 @@ namespace Ensemble.Storage.Migrations.Postgres
                     b.ToTable("idempotent_requests", (string)null);
                 });
 
+            modelBuilder.Entity("Ensemble.Storage.Access.ProtectionKey", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("FriendlyName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("friendly_name");
+
+                    b.Property<string>("Xml")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("xml");
+
+                    b.HasKey("Id")
+                        .HasName("pk_protection_keys");
+
+                    b.ToTable("protection_keys", (string)null);
+                });
+
             modelBuilder.Entity("Ensemble.Storage.Access.UserAccount", b =>
                 {
                     b.Property<long>("Id")

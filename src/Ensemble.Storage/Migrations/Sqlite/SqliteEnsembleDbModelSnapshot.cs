@@ -773,6 +773,30 @@ namespace Ensemble.Storage.Migrations.Sqlite
                     b.ToTable("idempotent_requests", (string)null);
                 });
 
+            modelBuilder.Entity("Ensemble.Storage.Access.ProtectionKey", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("FriendlyName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("friendly_name");
+
+                    b.Property<string>("Xml")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("xml");
+
+                    b.HasKey("Id")
+                        .HasName("pk_protection_keys");
+
+                    b.ToTable("protection_keys", (string)null);
+                });
+
             modelBuilder.Entity("Ensemble.Storage.Access.UserAccount", b =>
                 {
                     b.Property<long>("Id")

@@ -1,0 +1,53 @@
+using Ensemble.Storage;
+using Ensemble.Storage.Work;
+using Ensemble.Web.Hosting;
+
+namespace Ensemble.Web.Background;
+
+/// <summary>
+/// Runs the clock-driven sweep (overdue flags, periodic process starts) at startup and then every
+/// <c>sweep-interval-seconds</c>. Every node runs it: the sweep is safe to run concurrently.
+/// </summary>
+internal sealed class SweepWorker(IServiceScopeFactory scopes, EnsembleSettings settings, BackgroundWorkOptions options, ILogger<SweepWorker> log)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Enabled || options.SweepInterval is not { } interval)
+        {
+            return;
+        }
+
+        await Task.Yield();
+        using var ticks = new PeriodicTimer(interval);
+        try
+        {
+            do
+            {
+                await SweepOnceAsync(interval, stoppingToken);
+            }
+            while (await ticks.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+
+    private async Task SweepOnceAsync(TimeSpan interval, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<EnsembleDb>();
+            var report = await new Sweep(db, settings.Clock).RunAsync("ensemble", stoppingToken);
+            var level = report.MarkedOverdue + report.ProcessesStarted + report.OccurrencesSkipped > 0 ? LogLevel.Information : LogLevel.Debug;
+            log.Log(level, "Sweep on {Node}: {Overdue} tasks newly overdue, {Started} periodic processes started, {Skipped} occurrences skipped.",
+                settings.NodeName, report.MarkedOverdue, report.ProcessesStarted, report.OccurrencesSkipped);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        {
+            log.LogError(ex, "The sweep failed on {Node}; it runs again in {Interval}.", settings.NodeName, interval);
+        }
+    }
+}
