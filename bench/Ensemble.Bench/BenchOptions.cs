@@ -11,7 +11,9 @@ internal sealed record Scale(
     int BulkInstances,
     int OpenTaskHouseholds,
     int TaskQueries,
-    int ImportHouseholds)
+    int ImportHouseholds,
+    TimeSpan WebDuration,
+    int WebInstances)
 {
     /// <summary>Each instance of the transition template has this many steps in a row.</summary>
     public const int ChainLength = 10;
@@ -19,9 +21,9 @@ internal sealed record Scale(
     /// <summary>Open tasks per household in the "my open tasks" scenario.</summary>
     public const int TasksPerHousehold = 10;
 
-    public static readonly Scale Small = new("small", TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(1.5), 1_500, 10_000, 10_000, 300, 3_000);
+    public static readonly Scale Small = new("small", TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(1.5), 1_500, 10_000, 10_000, 300, 3_000, TimeSpan.FromSeconds(5), 3_000);
 
-    public static readonly Scale Full = new("full", TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(10), 6_000, 100_000, 100_000, 2_000, 100_000);
+    public static readonly Scale Full = new("full", TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(10), 6_000, 100_000, 100_000, 2_000, 100_000, TimeSpan.FromSeconds(60), 20_000);
 }
 
 internal sealed record BenchOptions(
@@ -36,7 +38,7 @@ internal sealed record BenchOptions(
 
     public const string DefaultPostgres = "Host=127.0.0.1;Port=55432;Username=postgres;Password=ensemble-test";
 
-    public static readonly string[] AllScenarios = ["transitions", "bulk-start", "my-tasks", "import"];
+    public static readonly string[] AllScenarios = ["transitions", "bulk-start", "my-tasks", "import", "web"];
 
     public const string Usage = """
         Ensemble benchmarks: end-to-end figures for the issue's targets.
@@ -45,7 +47,7 @@ internal sealed record BenchOptions(
 
           --db sqlite|postgres|both      providers to measure (default both)
           --scale small|full             small is a <60 s smoke run; full is what results.md reports (default small)
-          --scenario NAME[,NAME]         transitions, bulk-start, my-tasks, import (default all)
+          --scenario NAME[,NAME]         transitions, bulk-start, my-tasks, import, web (default all)
           --workers N[,N]                concurrent workers for the transition scenario (default 1,4)
 
         PostgreSQL: ENSEMBLE_BENCH_POSTGRES (a superuser connection; default the local test server

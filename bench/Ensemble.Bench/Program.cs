@@ -43,6 +43,7 @@ var scenarios = new (string Key, string Name, Func<BenchOptions, StorageProvider
     ("bulk-start", BulkStartScenario.Name, BulkStartScenario.RunAsync),
     ("my-tasks", OpenTasksScenario.Name, OpenTasksScenario.RunAsync),
     ("import", ImportScenario.Name, ImportScenario.RunAsync),
+    ("web", WebLoadScenario.Name, WebLoadScenario.RunAsync),
 };
 foreach (var (key, name, run) in scenarios.Where(s => options.Scenarios.Contains(s.Key)))
 {

@@ -49,24 +49,34 @@ public static class EnsembleDatabase
         return new DatabaseLocation(StorageProvider.Sqlite, builder.ToString());
     }
 
+    // Options are built once per database: building them is cheap for a command but not for every web request.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<DatabaseLocation, DbContextOptions> Options = new();
+
     public static EnsembleDb CreateContext(DatabaseLocation location, IClock? clock = null)
     {
+        var options = Options.GetOrAdd(location, BuildOptions);
         EnsembleDb db = location.Provider switch
         {
-            StorageProvider.Sqlite => new SqliteEnsembleDb(new DbContextOptionsBuilder<SqliteEnsembleDb>()
-                .UseSqlite(location.ConnectionString, o => o.MigrationsAssembly(typeof(EnsembleDatabase).Assembly.FullName))
-                .UseSnakeCaseNamingConvention()
-                .AddInterceptors(SqlitePragmas.Instance)
-                .Options),
-            _ => new PostgresEnsembleDb(new DbContextOptionsBuilder<PostgresEnsembleDb>()
-                .UseNpgsql(location.ConnectionString, o => o.MigrationsAssembly(typeof(EnsembleDatabase).Assembly.FullName))
-                .UseSnakeCaseNamingConvention()
-                .Options),
+            StorageProvider.Sqlite => new SqliteEnsembleDb((DbContextOptions<SqliteEnsembleDb>)options),
+            _ => new PostgresEnsembleDb((DbContextOptions<PostgresEnsembleDb>)options),
         };
         db.Clock = clock ?? SystemClock.Instance;
         db.ChangeTracker.AutoDetectChangesEnabled = true;
         return db;
     }
+
+    private static DbContextOptions BuildOptions(DatabaseLocation location) => location.Provider switch
+    {
+        StorageProvider.Sqlite => new DbContextOptionsBuilder<SqliteEnsembleDb>()
+            .UseSqlite(location.ConnectionString, o => o.MigrationsAssembly(typeof(EnsembleDatabase).Assembly.FullName))
+            .UseSnakeCaseNamingConvention()
+            .AddInterceptors(SqlitePragmas.Instance)
+            .Options,
+        _ => new DbContextOptionsBuilder<PostgresEnsembleDb>()
+            .UseNpgsql(location.ConnectionString, o => o.MigrationsAssembly(typeof(EnsembleDatabase).Assembly.FullName))
+            .UseSnakeCaseNamingConvention()
+            .Options,
+    };
 
     /// <summary>Creates the database if needed and applies pending migrations.</summary>
     public static async Task MigrateAsync(DatabaseLocation location, CancellationToken cancellationToken = default)

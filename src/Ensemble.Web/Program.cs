@@ -14,6 +14,7 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(
 }
 
 builder.Services.AddEnsembleWeb(settings);
+builder.Services.AddBackgroundWork();
 
 var app = builder.Build();
 await FirstRun.PrepareAsync(app, app.Lifetime.ApplicationStopping);

@@ -56,7 +56,7 @@ internal static class TransitionScenario
     }
 
     /// <summary>Starts the instances in bulk and returns the open first task of each.</summary>
-    private static async Task<List<TaskId>> StartInstancesAsync(BenchDatabase database, IClock clock, int count, string batch)
+    internal static async Task<List<TaskId>> StartInstancesAsync(BenchDatabase database, IClock clock, int count, string batch)
     {
         await using var db = database.Open(clock);
         var version = await db.TemplateVersions.AsNoTracking().Where(v => v.Key == BenchTemplates.ChainKey).Select(v => v.Id).SingleAsync();

@@ -1,0 +1,172 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Ensemble.Storage;
+using Ensemble.Storage.Access;
+using Microsoft.EntityFrameworkCore;
+using NodaTime;
+
+namespace Ensemble.Bench.Scenarios;
+
+/// <summary>
+/// Scenario 5: the web app under load, over HTTP on loopback, as integrations and browsers reach it. The app
+/// runs as its own process; a .NET load client keeps a fixed number of requests in flight with API tokens.
+/// "My tasks" reads one person's page of open work; completions complete a task and activate the next step.
+/// </summary>
+internal static class WebLoadScenario
+{
+    public const string Name = "5 Web load";
+
+    private const int ReadConcurrency = 32;
+    private const int WriteConcurrency = 16;
+
+    public static async Task<List<Figure>> RunAsync(BenchOptions options, StorageProvider provider)
+    {
+        var scale = options.Scale;
+        var clock = SystemClock.Instance;
+        await using var database = await BenchDatabase.CreateAsync(options, provider, "web");
+        await Seeder.SeedAsync(database, clock, 2_000, (BenchTemplates.ChainKey + ".yaml", BenchTemplates.Chain(Scale.ChainLength)));
+        var open = await TransitionScenario.StartInstancesAsync(database, clock, scale.WebInstances, "web");
+        var tokens = await IssueTokensAsync(database, clock);
+        var assignees = await AssigneesAsync(database, clock, open);
+        Console.WriteLine($"  {Format.Count(open.Count)} open tasks for {tokens.Count} people; app starting…");
+
+        await using var app = await WebApp.StartAsync(database.Location.ConnectionString, TimeSpan.FromSeconds(60));
+        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 64, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
+        using var http = new HttpClient(handler) { BaseAddress = app.Address };
+
+        var people = tokens.Keys.Order(StringComparer.Ordinal).ToArray();
+        var reads = await LoadAsync(ReadConcurrency, scale.WebDuration, async (worker, n) =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/tasks/mine?limit=50");
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens[people[(worker + n) % people.Length]]);
+            using var response = await http.SendAsync(request);
+            return response.IsSuccessStatusCode;
+        });
+        Report("my tasks", reads);
+
+        var queue = new ConcurrentQueue<(long Task, string Handle)>(assignees.Select(a => (a.Key, a.Value)));
+        var writes = await LoadAsync(WriteConcurrency, scale.WebDuration, async (_, _) =>
+        {
+            if (!queue.TryDequeue(out var next))
+            {
+                return false;
+            }
+
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/tasks/{next.Task}/complete") { Content = JsonContent.Create(new { note = (string?)null }) };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens[next.Handle]);
+            using var response = await http.SendAsync(request);
+            if (!response.IsSuccessStatusCode)
+            {
+                return false;
+            }
+
+            using var body = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync());
+            foreach (var activated in body.RootElement.GetProperty("activated").EnumerateArray())
+            {
+                if (activated.GetProperty("assignee").GetString() is { } handle && tokens.ContainsKey(handle))
+                {
+                    queue.Enqueue((activated.GetProperty("id").GetInt64(), handle));
+                }
+            }
+
+            return true;
+        });
+        Report("task completions", writes);
+
+        return
+        [
+            new Figure($"{Name}: my tasks ({ReadConcurrency} in flight)", provider, Describe(reads), "≥ 3,000 req/s, p99 ≤ 50 ms, no errors",
+                reads.PerSecond >= 3_000 && reads.Latencies.P99Ms <= 50 && reads.Errors == 0, ""),
+            new Figure($"{Name}: completions ({WriteConcurrency} in flight)", provider, Describe(writes), "≥ 1,000/s, p99 ≤ 50 ms, no errors",
+                writes.PerSecond >= 1_000 && writes.Latencies.P99Ms <= 50 && writes.Errors == 0, ""),
+        ];
+    }
+
+    private sealed record Load(Latencies Latencies, double Seconds, int Errors)
+    {
+        public double PerSecond => Latencies.Count / Seconds;
+    }
+
+    /// <summary>Keeps <paramref name="concurrency"/> requests in flight for the duration; counts successes and errors.</summary>
+    private static async Task<Load> LoadAsync(int concurrency, TimeSpan duration, Func<int, int, Task<bool>> send)
+    {
+        var stopAt = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        var start = Stopwatch.GetTimestamp();
+        var results = await Task.WhenAll(Enumerable.Range(0, concurrency).Select(worker => Task.Run(async () =>
+        {
+            var latencies = new Latencies();
+            var errors = 0;
+            for (var n = 0; Stopwatch.GetTimestamp() < stopAt; n++)
+            {
+                var before = Stopwatch.GetTimestamp();
+                bool ok;
+                try
+                {
+                    ok = await send(worker, n);
+                }
+                catch (HttpRequestException)
+                {
+                    ok = false;
+                }
+
+                if (ok)
+                {
+                    latencies.Add(Stopwatch.GetTimestamp() - before);
+                }
+                else
+                {
+                    errors++;
+                }
+            }
+
+            return (latencies, errors);
+        })));
+        var all = new Latencies();
+        foreach (var (latencies, _) in results)
+        {
+            all.AddRange(latencies);
+        }
+
+        return new Load(all, (Stopwatch.GetTimestamp() - start) / (double)Stopwatch.Frequency, results.Sum(r => r.errors));
+    }
+
+    private static void Report(string what, Load load) =>
+        Console.WriteLine($"  {what}: {Format.Count(load.Latencies.Count)} in {Format.Seconds(load.Seconds)} → {Format.Count(load.PerSecond)}/s; " +
+            $"median {Format.Ms(load.Latencies.MedianMs)}, p99 {Format.Ms(load.Latencies.P99Ms)}, max {Format.Ms(load.Latencies.MaxMs)}, errors {load.Errors}");
+
+    private static string Describe(Load load) =>
+        $"{Format.Count(load.PerSecond)}/s, median {Format.Ms(load.Latencies.MedianMs)}, p99 {Format.Ms(load.Latencies.P99Ms)}, {load.Errors} errors";
+
+    /// <summary>A token for every person, written as the API would store it (only the hash).</summary>
+    private static async Task<Dictionary<string, string>> IssueTokensAsync(BenchDatabase database, IClock clock)
+    {
+        await using var db = database.Open(clock);
+        var staff = await db.Staff.AsNoTracking().Select(s => new { s.Id, s.Handle }).ToListAsync();
+        var tokens = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var person in staff)
+        {
+            var token = "ens_bench_" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+            var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token)));
+            db.ApiTokens.Add(new ApiToken { StaffId = person.Id, Name = "bench", Hash = hash, CreatedAt = clock.GetCurrentInstant() });
+            tokens[person.Handle] = token;
+        }
+
+        db.Actor = "bench";
+        await db.SaveChangesAsync();
+        return tokens;
+    }
+
+    private static async Task<Dictionary<long, string>> AssigneesAsync(BenchDatabase database, IClock clock, List<Ensemble.Common.TaskId> open)
+    {
+        await using var db = database.Open(clock);
+        var rows = await db.Tasks.AsNoTracking()
+            .Where(t => t.Status == Ensemble.Processes.Running.WorkTaskStatus.Open && t.AssigneeId != null)
+            .Join(db.Staff, t => t.AssigneeId, s => s.Id, (t, s) => new { t.Id, s.Handle })
+            .ToListAsync();
+        var byTask = rows.ToDictionary(r => r.Id.Value, r => r.Handle);
+        return open.Where(t => byTask.ContainsKey(t.Value)).ToDictionary(t => t.Value, t => byTask[t.Value]);
+    }
+}
