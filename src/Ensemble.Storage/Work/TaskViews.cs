@@ -47,8 +47,9 @@ public sealed class TaskViews(EnsembleDb db)
             return tasks;
         }
 
-        var ids = households.Select(h => new HouseholdId(h)).ToList();
-        return tasks.Where(t => t.HouseholdId != null && ids.Contains(t.HouseholdId.Value));
+        // Nullable ids, matching the column's converter: Npgsql binds the list as an array of that type.
+        var ids = households.Select(h => (HouseholdId?)new HouseholdId(h)).ToList();
+        return tasks.Where(t => ids.Contains(t.HouseholdId));
     }
 
     public Task<List<TaskView>> ForHouseholdAsync(HouseholdId householdId, bool includeClosed, int limit = DefaultLimit, CancellationToken cancellationToken = default)
