@@ -56,17 +56,30 @@ public sealed record HouseholdProfile(
             household.Policies.Select(p => new PolicyLine(p.ExternalId, p.Type, p.Carrier, p.Coverage.Amount, p.AnnualPremium.Amount, p.Insured)).ToList(),
             household.TrustedAdvisors,
             team,
-            processes.Select(Progress).ToList(),
+            await ProgressAsync(db, processes, cancellationToken),
             open);
     }
 
-    private static ProcessProgress Progress(ProcessInstance instance) => new(
+    // Progress counts the template's steps, not just the tasks created so far.
+    private static async Task<List<ProcessProgress>> ProgressAsync(EnsembleDb db, List<ProcessInstance> processes, CancellationToken cancellationToken)
+    {
+        var list = new List<ProcessProgress>(processes.Count);
+        foreach (var instance in processes)
+        {
+            var template = await TemplateCache.GetAsync(db, instance.TemplateVersionId, cancellationToken);
+            list.Add(Progress(instance, template.Steps.Count));
+        }
+
+        return list;
+    }
+
+    private static ProcessProgress Progress(ProcessInstance instance, int steps) => new(
         instance.Id.Value,
         instance.TemplateKey,
         instance.TemplateName,
         instance.Status,
         instance.StartedAt,
-        instance.Tasks.Count,
+        steps,
         instance.Tasks.Count(t => t.Status is WorkTaskStatus.Done or WorkTaskStatus.Skipped),
         instance.Tasks.Where(t => t.Status is WorkTaskStatus.Open or WorkTaskStatus.InProgress).Select(t => t.Title).ToList());
 }

@@ -1,14 +1,13 @@
 using Ensemble.Storage;
 using Ensemble.Storage.Timers;
 using Ensemble.Web.Hosting;
-using NodaTime;
 
 namespace Ensemble.Web.Background;
 
 /// <summary>
 /// Fires due timers from this node: claims a small batch (oldest due first), fires each in the transaction
-/// of its effect, then sleeps until the next timer is due, waking at least every poll interval to notice
-/// timers other nodes schedule or give up. It never reads more than one batch, however many are pending.
+/// of its effect, and otherwise sleeps until the next timer is due, waking at least every poll interval to
+/// notice timers other nodes schedule or give up. It never reads more than one batch, however many are pending.
 /// </summary>
 internal sealed class TimerWorker(IServiceScopeFactory scopes, EnsembleSettings settings, BackgroundWorkOptions options, ILogger<TimerWorker> log)
     : BackgroundService
@@ -27,7 +26,7 @@ internal sealed class TimerWorker(IServiceScopeFactory scopes, EnsembleSettings 
 
         // Serving must not wait for the first claim.
         await Task.Yield();
-        log.LogInformation("Timers: node {Node} claims up to {Batch} due timers at a time, each leased for {Lease}.", settings.NodeName, options.TimerBatch, options.TimerLease);
+        log.LogInformation("Timers: node {Node} claims up to {Batch} due timers at a time, each leased for {Lease} s.", settings.NodeName, options.TimerBatch, options.TimerLease.TotalSeconds);
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -62,13 +61,24 @@ internal sealed class TimerWorker(IServiceScopeFactory scopes, EnsembleSettings 
         }
     }
 
-    /// <summary>Claims and fires one batch; returns how long to sleep before the next.</summary>
+    /// <summary>
+    /// Sleeps until the next timer is due, or claims and fires one batch if one is; returns how long to sleep.
+    /// An idle node only reads (one indexed query a poll); it writes a claim only when something is due.
+    /// </summary>
     private async Task<TimeSpan> WorkAsync(CancellationToken stoppingToken)
     {
         var clock = settings.Clock;
         var node = settings.NodeName;
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<EnsembleDb>();
+        var now = clock.GetCurrentInstant();
+        var next = await TimerStore.NextDueAsync(db, now, stoppingToken);
+        if (next is null || next > now)
+        {
+            var wait = next is null ? options.TimerPoll : (next.Value - now).ToTimeSpan();
+            return wait < options.TimerPoll ? wait : options.TimerPoll;
+        }
+
         var claimed = await TimerStore.ClaimDueAsync(db, node, clock.GetCurrentInstant(), options.TimerBatch, options.TimerLease, stoppingToken);
         for (var n = 0; n < claimed.Count; n++)
         {
@@ -83,20 +93,8 @@ internal sealed class TimerWorker(IServiceScopeFactory scopes, EnsembleSettings 
             Report(timer, await TimerKinds.FireAsync(db, clock, timer, node, CancellationToken.None));
         }
 
-        if (claimed.Count == options.TimerBatch)
-        {
-            return TimeSpan.Zero;
-        }
-
-        var now = clock.GetCurrentInstant();
-        var next = await TimerStore.NextDueAsync(db, now, stoppingToken);
-        if (next is null)
-        {
-            return options.TimerPoll;
-        }
-
-        var wait = (next.Value - now).ToTimeSpan();
-        return wait <= TimeSpan.Zero ? Breath : wait < options.TimerPoll ? wait : options.TimerPoll;
+        // Nothing claimed although something was due: another node's claim of it was committing.
+        return claimed.Count == 0 ? Breath : TimeSpan.Zero;
     }
 
     /// <summary>On the way out, gives back what was claimed but not fired, so another node need not wait for the leases.</summary>

@@ -26,6 +26,18 @@ public sealed class TemplateModel(EnsembleDb db, IClock clock) : PageModel
 
     public IReadOnlyList<VersionUsage> Versions { get; private set; } = [];
 
+    // The page has its own title, so the manual's headings move one level down.
+    private static string ManualHtml(string markdown)
+    {
+        var document = Markdown.Parse(markdown, Pipeline);
+        foreach (var heading in document.Descendants<Markdig.Syntax.HeadingBlock>())
+        {
+            heading.Level = Math.Min(heading.Level + 1, 6);
+        }
+
+        return document.ToHtml(Pipeline);
+    }
+
     public async Task<IActionResult> OnGetAsync(string key, int? version, CancellationToken cancellationToken)
     {
         var library = new TemplateLibrary(db, clock);
@@ -37,7 +49,7 @@ public sealed class TemplateModel(EnsembleDb db, IClock clock) : PageModel
 
         (Version, Template) = found.Value;
         var roles = await LibraryApi.RoleNamesAsync(db, cancellationToken);
-        Manual = new HtmlString(Markdown.ToHtml(TemplateManual.ToMarkdown(Template, roles), Pipeline));
+        Manual = new HtmlString(ManualHtml(TemplateManual.ToMarkdown(Template, roles)));
         Versions = await library.UsageAsync(key, cancellationToken);
         return Page();
     }
