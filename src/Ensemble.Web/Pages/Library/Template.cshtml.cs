@@ -4,6 +4,7 @@ using Ensemble.Storage.Library;
 using Ensemble.Web.Access;
 using Ensemble.Web.Api;
 using Markdig;
+using Markdig.Syntax;
 using Microsoft.AspNetCore.Html;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -30,7 +31,7 @@ public sealed class TemplateModel(EnsembleDb db, IClock clock) : PageModel
     private static string ManualHtml(string markdown)
     {
         var document = Markdown.Parse(markdown, Pipeline);
-        foreach (var heading in document.Descendants<Markdig.Syntax.HeadingBlock>())
+        foreach (var heading in document.Descendants<HeadingBlock>())
         {
             heading.Level = Math.Min(heading.Level + 1, 6);
         }
