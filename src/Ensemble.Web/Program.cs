@@ -13,6 +13,8 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(
     builder.WebHost.UseUrls("http://127.0.0.1:5080");
 }
 
+// Framework chatter stays at warnings (set in code: the app may start from any folder, without appsettings.json).
+builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning).AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
 builder.Services.AddEnsembleWeb(settings);
 builder.Services.AddBackgroundWork();
 
