@@ -1,0 +1,58 @@
+using System.Diagnostics;
+using Ensemble.Storage;
+using Ensemble.Storage.Timers;
+using Microsoft.EntityFrameworkCore;
+using NodaTime;
+using Xunit.Abstractions;
+
+namespace Ensemble.Timers.Tests;
+
+/// <summary>A node restarting over a large backlog of timers serves at once and works the backlog in small claims.</summary>
+public sealed class RestartTests(ITestOutputHelper output)
+{
+    private const int Pending = 100_000;
+    private const int Overdue = 1_000;
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
+
+    [PostgresFact]
+    public async Task Restart_With100000PendingTimers_ServesAsFastAsWithNone_AndStartsFiring()
+    {
+        await using var scratch = await ScratchDatabase.CreateAsync("restart");
+        var settings = new Dictionary<string, string> { ["demo-households"] = "20" };
+
+        // The first start builds the schema and the demo firm; the second, with no timers, is the baseline.
+        await (await WebNode.StartAsync("first", scratch.ConnectionString, settings, StartTimeout)).DisposeAsync();
+        var watch = Stopwatch.StartNew();
+        await (await WebNode.StartAsync("baseline", scratch.ConnectionString, settings, StartTimeout)).DisposeAsync();
+        var baseline = watch.Elapsed;
+
+        // 100,000 pending timers: 1,000 overdue (the node has work the moment it starts), the rest due tomorrow.
+        var clock = SystemClock.Instance;
+        await using var db = EnsembleDatabase.CreateContext(EnsembleDatabase.Describe(scratch.ConnectionString), clock);
+        var household = await db.Households.OrderBy(h => h.Id).Select(h => h.Id).FirstAsync();
+        var now = clock.GetCurrentInstant();
+        var payload = StartProcessTimer.Payload("review-meeting", household, new Dictionary<string, LocalDate> { ["meeting"] = now.InUtc().Date.PlusDays(30) });
+        var overdue = (now - Duration.FromMinutes(10)).ToDateTimeUtc();
+        var tomorrow = (now + Duration.FromDays(1)).ToDateTimeUtc();
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO timers (key, kind, payload, due_at, attempts)
+            SELECT 'backlog:' || n, 'start-process', {payload}, CASE WHEN n <= {Overdue} THEN {overdue} ELSE {tomorrow} + n * interval '1 millisecond' END, 0
+            FROM generate_series(1, {Pending}) AS n
+            """);
+        await db.Database.ExecuteSqlRawAsync("ANALYZE timers");
+
+        watch.Restart();
+        await using var restarted = await WebNode.StartAsync("restarted", scratch.ConnectionString, settings, StartTimeout);
+        var serving = watch.Elapsed;
+        while (await db.Timers.CountAsync(t => t.FiredBy == "restarted") < 20)
+        {
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(60), $"The restarted node fired too little.\n{restarted.Output}");
+            await Task.Delay(100);
+        }
+
+        var firing = watch.Elapsed;
+        output.WriteLine($"serving after: {baseline.TotalMilliseconds:0} ms with no timers, {serving.TotalMilliseconds:0} ms with {Pending:N0} pending; 20 overdue fired after {firing.TotalMilliseconds:0} ms");
+        Assert.True(serving - baseline < TimeSpan.FromSeconds(2), $"With {Pending:N0} pending timers the node served after {serving}, against {baseline} with none.");
+        Assert.Equal(Pending, await db.Timers.CountAsync());
+    }
+}
