@@ -19,6 +19,7 @@ internal static class EnsembleApi
         AuditApi.Map(api);
         TokensApi.Map(api);
         ReportsApi.Map(api);
+        FirmApi.Map(api);
     }
 
     private static async Task<IResult> Health(EnsembleDb db, CancellationToken cancellationToken) =>

@@ -20,6 +20,10 @@ internal static class HouseholdsApi
 
     public sealed record StartRequest(string? Template, Dictionary<string, string>? Anchors);
 
+    public sealed record StageRequest(LifecycleStage? Stage);
+
+    public sealed record AdvisorRequest(string? Kind, string? Name, string? Firm, string? Email, string? Phone);
+
     public sealed record Started(long Process, string Name, IReadOnlyList<TaskView> Tasks);
 
     public static void Map(RouteGroupBuilder api)
@@ -31,6 +35,8 @@ internal static class HouseholdsApi
         households.MapGet("/{key}/tasks", Tasks).Allow(AccessKind.Household).WithSummary("A household's tasks.");
         households.MapGet("/{key}/timeline", TimelineOf).Allow(AccessKind.Household).WithSummary("Everything that happened to the household, newest first.");
         households.MapPut("/{key}/team/{role}", SetTeamRole).Allow(AccessKind.ManagePractice).WithSummary("Set who holds a role on the household's team, with backups; open work moves.");
+        households.MapPost("/{key}/stage", SetStage).Allow(AccessKind.Household).WithSummary("Move the household along its lifecycle (prospect, client, former client).");
+        households.MapPost("/{key}/trusted-advisors", AddAdvisor).Allow(AccessKind.Household).WithSummary("Record a trusted advisor: CPA, attorney, insurance agent…");
         households.MapPost("/{key}/processes", Start).Allow(AccessKind.Household).WithSummary("Start a process from a template for the household.");
     }
 
@@ -100,6 +106,42 @@ internal static class HouseholdsApi
         var caller = await callers.RequireAsync(cancellationToken);
         var changed = await new Teams(db, clock).SetAsync(key, role, body.Holder, body.Backups, caller.Handle, cancellationToken);
         return Problems.Of(changed, Results.Ok);
+    }
+
+    private static async Task<IResult> SetStage(string key, StageRequest? body, CurrentCaller callers, EnsembleDb db, IClock clock, CancellationToken cancellationToken)
+    {
+        if (body?.Stage is not { } stage)
+        {
+            return Problems.Invalid(("stage", "One of Prospect, Client, FormerClient."));
+        }
+
+        var caller = await callers.RequireAsync(cancellationToken);
+        var moved = await new HouseholdDirectory(db, clock).SetStageAsync(key, stage, caller.Handle, cancellationToken);
+        return Problems.Of(moved, h => Results.Ok(new { h.Key, h.Stage }));
+    }
+
+    private static async Task<IResult> AddAdvisor(string key, AdvisorRequest? body, CurrentCaller callers, EnsembleDb db, IClock clock, CancellationToken cancellationToken)
+    {
+        var errors = new List<(string, string)>();
+        if (string.IsNullOrWhiteSpace(body?.Kind) || body.Kind.Length > 60)
+        {
+            errors.Add(("kind", "What kind of advisor: cpa, attorney, insurance-agent…"));
+        }
+
+        if (string.IsNullOrWhiteSpace(body?.Name) || body.Name.Length > 200)
+        {
+            errors.Add(("name", "The advisor's name (1 to 200 characters)."));
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Invalid([.. errors]);
+        }
+
+        var caller = await callers.RequireAsync(cancellationToken);
+        var advisor = new TrustedAdvisor(body!.Kind!, body.Name!.Trim(), body.Firm?.Trim(), body.Email?.Trim(), body.Phone?.Trim());
+        var added = await new HouseholdDirectory(db, clock).AddTrustedAdvisorAsync(key, advisor, caller.Handle, cancellationToken);
+        return Problems.Of(added, h => Results.Ok(h.TrustedAdvisors));
     }
 
     private static async Task<IResult> Start(string key, StartRequest? body, CurrentCaller callers, EnsembleDb db, IClock clock, CancellationToken cancellationToken)
