@@ -23,6 +23,7 @@ internal static class WebServices
         services.AddSingleton(settings.Clock);
         services.AddScoped(_ => EnsembleDatabase.CreateContext(settings.Database, settings.Clock));
         services.AddHttpContextAccessor();
+        services.AddMemoryCache();
         services.AddScoped<CurrentCaller>();
         services.AddDataProtection().SetApplicationName("Ensemble");
         services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(provider =>
