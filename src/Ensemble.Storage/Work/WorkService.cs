@@ -200,6 +200,11 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
             db.ChangeTracker.Clear();
             db.Actor = actor;
             db.Operation = operation;
+
+            // Read what every transition needs before queueing for SQLite's single writer, so concurrent
+            // requests do these reads side by side rather than one after another inside the gate.
+            await FirmAsync(cancellationToken);
+            _staff ??= await db.Staff.AsNoTracking().ToDictionaryAsync(s => s.Id, cancellationToken);
             using var turn = await WriteGate.EnterAsync(db, cancellationToken);
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             try
