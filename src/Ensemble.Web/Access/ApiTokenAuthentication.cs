@@ -6,6 +6,7 @@ using System.Text.Encodings.Web;
 using Ensemble.Storage;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
 namespace Ensemble.Web.Access;
@@ -14,7 +15,7 @@ namespace Ensemble.Web.Access;
 /// Integrations call the API with <c>Authorization: Bearer ens_…</c>. The token is looked up by its
 /// SHA-256 hash; revoked tokens and departed staff are refused.
 /// </summary>
-internal sealed class ApiTokenAuthentication(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, EnsembleDb db)
+internal sealed class ApiTokenAuthentication(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, EnsembleDb db, IMemoryCache cache)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiToken";
@@ -41,11 +42,17 @@ internal sealed class ApiTokenAuthentication(IOptionsMonitor<AuthenticationSchem
             return AuthenticateResult.Fail("Not an Ensemble API token.");
         }
 
+        // Integrations call in bursts: a token found is remembered for a few seconds on this node. Revoking
+        // forgets it here at once (see TokensApi); other nodes stop accepting it within CurrentCaller.Freshness.
         var hash = HashOf(token);
-        var found = await db.ApiTokens.AsNoTracking()
-            .Where(t => t.Hash == hash && t.RevokedAt == null)
-            .Join(db.Staff.Where(s => s.Active), t => t.StaffId, s => s.Id, (t, s) => new { t.StaffId, s.Handle })
-            .SingleOrDefaultAsync(Context.RequestAborted);
+        var found = await cache.GetOrCreateAsync(CacheKey(hash), entry =>
+        {
+            entry.AbsoluteExpirationRelativeToNow = CurrentCaller.Freshness;
+            return db.ApiTokens.AsNoTracking()
+                .Where(t => t.Hash == hash && t.RevokedAt == null)
+                .Join(db.Staff.Where(s => s.Active), t => t.StaffId, s => s.Id, (t, s) => new TokenHolder(t.StaffId, s.Handle))
+                .SingleOrDefaultAsync(Context.RequestAborted);
+        });
         if (found is null)
         {
             return AuthenticateResult.Fail("The API token is unknown or revoked.");
@@ -62,6 +69,10 @@ internal sealed class ApiTokenAuthentication(IOptionsMonitor<AuthenticationSchem
         Response.Headers.WWWAuthenticate = "Bearer";
         return Task.CompletedTask;
     }
+
+    public static string CacheKey(string hash) => "token:" + hash;
+
+    private sealed record TokenHolder(Ensemble.Common.StaffId StaffId, string Handle);
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

@@ -2,6 +2,7 @@ using Ensemble.Storage;
 using Ensemble.Storage.Access;
 using Ensemble.Web.Access;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
 using NodaTime;
 
 namespace Ensemble.Web.Api;
@@ -48,7 +49,7 @@ internal static class TokensApi
         return Results.Created($"/api/tokens/{row.Id}", new Issued(row.Id, row.Name, token));
     }
 
-    private static async Task<IResult> Revoke(long id, CurrentCaller callers, EnsembleDb db, IClock clock, CancellationToken cancellationToken)
+    private static async Task<IResult> Revoke(long id, CurrentCaller callers, EnsembleDb db, IClock clock, IMemoryCache cache, CancellationToken cancellationToken)
     {
         var caller = await callers.RequireAsync(cancellationToken);
         var row = await db.ApiTokens.SingleOrDefaultAsync(t => t.Id == id && t.StaffId == caller.StaffId, cancellationToken);
@@ -61,6 +62,7 @@ internal static class TokensApi
         db.Operation = "revoke-api-token";
         row.RevokedAt ??= clock.GetCurrentInstant();
         await db.SaveChangesAsync(cancellationToken);
+        cache.Remove(ApiTokenAuthentication.CacheKey(row.Hash));
         return Results.NoContent();
     }
 }
