@@ -28,6 +28,7 @@ internal static class EnsembleCommand
         root.Subcommands.Add(WorkCommands.Process());
         root.Subcommands.Add(WorkCommands.SweepCommand());
         root.Subcommands.Add(AuditCommands.Build());
+        root.Subcommands.Add(SignInCommands.Build());
         return root;
     }
 }
