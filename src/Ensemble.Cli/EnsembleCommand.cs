@@ -29,6 +29,7 @@ internal static class EnsembleCommand
         root.Subcommands.Add(WorkCommands.SweepCommand());
         root.Subcommands.Add(AuditCommands.Build());
         root.Subcommands.Add(SignInCommands.Build());
+        root.Subcommands.Add(TierCommands.Build());
         return root;
     }
 }

@@ -1,5 +1,6 @@
 using Ensemble.Households;
 using Ensemble.Processes.Running;
+using Ensemble.ServiceModel;
 using Ensemble.Storage;
 using Ensemble.Storage.Households;
 using Ensemble.Storage.Practice;
@@ -29,7 +30,8 @@ public sealed record HouseholdProfile(
     IReadOnlyList<TrustedAdvisor> TrustedAdvisors,
     IReadOnlyList<TeamMemberView> Team,
     IReadOnlyList<ProcessProgress> Processes,
-    IReadOnlyList<TaskView> OpenTasks)
+    IReadOnlyList<TaskView> OpenTasks,
+    TierDecision Tier)
 {
     public static async Task<HouseholdProfile?> ReadAsync(EnsembleDb db, IClock clock, string key, CancellationToken cancellationToken)
     {
@@ -57,7 +59,8 @@ public sealed record HouseholdProfile(
             household.TrustedAdvisors,
             team,
             await ProgressAsync(db, processes, cancellationToken),
-            open);
+            open,
+            Tiering.Decide(household.Facts(today), TierModel.Default));
     }
 
     // Progress counts the template's steps, not just the tasks created so far.
