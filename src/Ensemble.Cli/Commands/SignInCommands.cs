@@ -47,7 +47,7 @@ internal static class SignInCommands
                 return Output.Fail("A password needs at least 12 characters.");
             }
 
-            var secret = chosen ?? RandomNumberGenerator.GetString("abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789", 16);
+            var secret = chosen ?? SignInPassword.New();
             var account = await db.UserAccounts.SingleOrDefaultAsync(a => a.StaffId == person.Id, cancellationToken);
             if (account is null)
             {

@@ -44,6 +44,10 @@ public sealed class HouseholdDirectory(EnsembleDb db, IClock clock)
             .ToListAsync(cancellationToken);
     }
 
+    /// <summary>The id behind a household key, or null when there is no such household.</summary>
+    public Task<HouseholdId?> IdOfAsync(string key, CancellationToken cancellationToken = default) =>
+        db.Households.AsNoTracking().Where(h => h.Key == key).Select(h => (HouseholdId?)h.Id).SingleOrDefaultAsync(cancellationToken);
+
     /// <summary>The household with members, accounts and policies, read-only.</summary>
     public Task<Household?> FindAsync(string key, CancellationToken cancellationToken = default) =>
         db.Households.AsNoTracking().AsSplitQuery()

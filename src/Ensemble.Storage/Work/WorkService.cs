@@ -189,9 +189,12 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
     // Likewise the staff and their absences: one read per service instead of one per transition.
     private async Task<WorkContext> ContextAsync(Ensemble.Practice.Firm firm, HouseholdId? householdId, ProcessTemplate template, CancellationToken cancellationToken)
     {
-        _staff ??= await db.Staff.AsNoTracking().ToDictionaryAsync(s => s.Id, cancellationToken);
-        return await WorkContextLoader.LoadAsync(db, firm, householdId, WorkContextLoader.NeedsFacts(template), firm.Today(clock), _staff, cancellationToken);
+        var staff = await StaffAsync(cancellationToken);
+        return await WorkContextLoader.LoadAsync(db, firm, householdId, WorkContextLoader.NeedsFacts(template), firm.Today(clock), staff, cancellationToken);
     }
+
+    private async Task<Dictionary<StaffId, Ensemble.Practice.Staff>> StaffAsync(CancellationToken cancellationToken) =>
+        _staff ??= await db.Staff.AsNoTracking().ToDictionaryAsync(s => s.Id, cancellationToken);
 
     private async Task<Result<T>> InTransactionAsync<T>(string operation, string actor, Func<Task<Result<T>>> work, CancellationToken cancellationToken)
     {
@@ -204,7 +207,7 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
             // Read what every transition needs before queueing for SQLite's single writer, so concurrent
             // requests do these reads side by side rather than one after another inside the gate.
             await FirmAsync(cancellationToken);
-            _staff ??= await db.Staff.AsNoTracking().ToDictionaryAsync(s => s.Id, cancellationToken);
+            await StaffAsync(cancellationToken);
             using var turn = await WriteGate.EnterAsync(db, cancellationToken);
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             try

@@ -2,6 +2,7 @@ using System.Globalization;
 using Ensemble.Common;
 using Ensemble.Storage;
 using Ensemble.Storage.Access;
+using Ensemble.Storage.Households;
 using Ensemble.Web.Hosting;
 using Microsoft.EntityFrameworkCore;
 
@@ -13,7 +14,7 @@ namespace Ensemble.Web.Access;
 /// </summary>
 internal sealed class AccessMiddleware(RequestDelegate next)
 {
-    public async Task InvokeAsync(HttpContext context, CurrentCaller callers, EnsembleDb db)
+    public async Task InvokeAsync(HttpContext context, CurrentCaller callers, EnsembleDb db, NodaTime.IClock clock)
     {
         var endpoint = context.GetEndpoint();
         if (endpoint is null)
@@ -35,7 +36,7 @@ internal sealed class AccessMiddleware(RequestDelegate next)
             ? Verdict.Forbidden("This endpoint states no access rule, so nobody may use it.")
             : caller is null
                 ? Verdict.Unauthenticated
-                : await DecideAsync(rule.Kind, caller, context, db, cancellationToken);
+                : await DecideAsync(rule.Kind, caller, context, db, clock, cancellationToken);
         if (verdict.Status == StatusCodes.Status200OK)
         {
             await next(context);
@@ -62,7 +63,7 @@ internal sealed class AccessMiddleware(RequestDelegate next)
 
     public static bool IsApi(HttpContext context) => context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase);
 
-    private static async Task<Verdict> DecideAsync(AccessKind kind, Caller caller, HttpContext context, EnsembleDb db, CancellationToken cancellationToken)
+    private static async Task<Verdict> DecideAsync(AccessKind kind, Caller caller, HttpContext context, EnsembleDb db, NodaTime.IClock clock, CancellationToken cancellationToken)
     {
         var access = new HouseholdAccess(db);
         switch (kind)
@@ -74,13 +75,14 @@ internal sealed class AccessMiddleware(RequestDelegate next)
             case AccessKind.Household:
             {
                 var key = context.GetRouteValue("key") as string;
-                var household = key is null ? null : await db.Households.AsNoTracking().Where(h => h.Key == key).Select(h => new { h.Id }).SingleOrDefaultAsync(cancellationToken);
-                if (household is null)
+                var household = key is null ? null : await new HouseholdDirectory(db, clock).IdOfAsync(key, cancellationToken);
+                if (household is not { } id)
                 {
                     return Verdict.NotFound($"There is no household {key}.");
                 }
 
-                return await access.CanSeeAsync(caller, household.Id, cancellationToken) ? Verdict.Allowed : Verdict.Forbidden($"You are not on the service team of household {key}.");
+                HouseholdRoute.Remember(context, id);
+                return await access.CanSeeAsync(caller, id, cancellationToken) ? Verdict.Allowed : Verdict.Forbidden($"You are not on the service team of household {key}.");
             }
 
             case AccessKind.Task:

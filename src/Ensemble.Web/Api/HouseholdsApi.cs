@@ -5,7 +5,6 @@ using Ensemble.Storage.Households;
 using Ensemble.Storage.Practice;
 using Ensemble.Storage.Work;
 using Ensemble.Web.Access;
-using Microsoft.EntityFrameworkCore;
 using NodaTime;
 using NodaTime.Text;
 
@@ -79,20 +78,20 @@ internal static class HouseholdsApi
     private static async Task<IResult> Get(string key, EnsembleDb db, IClock clock, CancellationToken cancellationToken) =>
         await HouseholdProfile.ReadAsync(db, clock, key, cancellationToken) is { } profile ? Results.Ok(profile) : Results.NotFound();
 
-    private static async Task<IResult> Tasks(string key, bool? includeClosed, EnsembleDb db, CancellationToken cancellationToken)
+    private static async Task<IResult> Tasks(bool? includeClosed, HttpContext http, EnsembleDb db, CancellationToken cancellationToken)
     {
-        var id = await db.Households.AsNoTracking().Where(h => h.Key == key).Select(h => h.Id).SingleAsync(cancellationToken);
+        var id = HouseholdRoute.Id(http);
         return Results.Ok(await new TaskViews(db).ForHouseholdAsync(id, includeClosed ?? false, cancellationToken: cancellationToken));
     }
 
-    private static async Task<IResult> TimelineOf(string key, int? limit, EnsembleDb db, CancellationToken cancellationToken)
+    private static async Task<IResult> TimelineOf(int? limit, HttpContext http, EnsembleDb db, CancellationToken cancellationToken)
     {
         if (Paging.Check(limit, 0, out var take, out _) is { } invalid)
         {
             return invalid;
         }
 
-        var id = await db.Households.AsNoTracking().Where(h => h.Key == key).Select(h => h.Id).SingleAsync(cancellationToken);
+        var id = HouseholdRoute.Id(http);
         return Results.Ok(await Timeline.ReadAsync(db, id, take, cancellationToken));
     }
 
@@ -144,7 +143,7 @@ internal static class HouseholdsApi
         return Problems.Of(added, h => Results.Ok(h.TrustedAdvisors));
     }
 
-    private static async Task<IResult> Start(string key, StartRequest? body, CurrentCaller callers, EnsembleDb db, IClock clock, CancellationToken cancellationToken)
+    private static async Task<IResult> Start(StartRequest? body, HttpContext http, CurrentCaller callers, EnsembleDb db, IClock clock, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(body?.Template))
         {
@@ -164,7 +163,7 @@ internal static class HouseholdsApi
         }
 
         var caller = await callers.RequireAsync(cancellationToken);
-        var id = await db.Households.AsNoTracking().Where(h => h.Key == key).Select(h => h.Id).SingleAsync(cancellationToken);
+        var id = HouseholdRoute.Id(http);
         var started = await new WorkService(db, clock).StartAsync(body.Template.Trim(), id, anchors, caller.Handle, cancellationToken: cancellationToken);
         if (!started.IsSuccess)
         {

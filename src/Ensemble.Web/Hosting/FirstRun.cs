@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Ensemble.Storage;
 using Ensemble.Storage.Access;
 using Ensemble.Storage.Demo;
@@ -60,7 +59,7 @@ internal static class FirstRun
         db.Actor = "ensemble";
         foreach (var person in fresh)
         {
-            var password = string.IsNullOrEmpty(shared) ? NewPassword() : shared;
+            var password = string.IsNullOrEmpty(shared) ? SignInPassword.New() : shared;
             var account = new UserAccount { StaffId = person.Id, UserName = person.Handle, NormalizedUserName = "", SecurityStamp = "" };
             var created = await users.CreateAsync(account, password);
             if (!created.Succeeded)
@@ -82,15 +81,4 @@ internal static class FirstRun
         Console.WriteLine();
     }
 
-    private static string NewPassword()
-    {
-        const string alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-        return string.Create(16, 0, (span, _) =>
-        {
-            for (var i = 0; i < span.Length; i++)
-            {
-                span[i] = alphabet[RandomNumberGenerator.GetInt32(alphabet.Length)];
-            }
-        });
-    }
 }

@@ -6,7 +6,6 @@ using Ensemble.Web.Access;
 using Ensemble.Web.Api;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
 using NodaTime;
 using NodaTime.Text;
 
@@ -36,7 +35,7 @@ public sealed class DetailModel(EnsembleDb db, IClock clock, CurrentCaller calle
         }
 
         Profile = profile;
-        var id = await db.Households.AsNoTracking().Where(h => h.Key == key).Select(h => h.Id).SingleAsync(cancellationToken);
+        var id = HouseholdRoute.Id(HttpContext);
         History = await Timeline.ReadAsync(db, id, 100, cancellationToken);
         Templates = (await new TemplateLibrary(db, clock).ListAsync(cancellationToken)).Where(t => t.Category != TemplateCategory.PracticeManagement).ToList();
         Zone = (await WorkContextLoader.FirmAsync(db, cancellationToken)).Zone;
@@ -59,7 +58,7 @@ public sealed class DetailModel(EnsembleDb db, IClock clock, CurrentCaller calle
             anchors["meeting-date"] = parsed.Value;
         }
 
-        var id = await db.Households.AsNoTracking().Where(h => h.Key == key).Select(h => h.Id).SingleAsync(cancellationToken);
+        var id = HouseholdRoute.Id(HttpContext);
         var started = await new WorkService(db, clock).StartAsync(template ?? "", id, anchors, caller.Handle, cancellationToken: cancellationToken);
         Message = started.IsSuccess
             ? $"Started {started.Value.Instance.TemplateName}: {started.Value.Activated.Count} task(s) to do first."
