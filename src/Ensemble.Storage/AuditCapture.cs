@@ -16,7 +16,8 @@ internal sealed record PendingAuditEvent(long? HouseholdId, string EntityType, s
 internal sealed class AuditCapture
 {
     private static readonly HashSet<Type> NotAudited = [typeof(AuditRow), typeof(AuditHeadRow), typeof(PeriodicCursor), typeof(TriggerOccurrence),
-        typeof(Access.IdempotentRequest), typeof(Timers.DueTimer), typeof(Access.ProtectionKey)];
+        typeof(Access.IdempotentRequest), typeof(Timers.DueTimer), typeof(Access.ProtectionKey),
+        typeof(global::Ensemble.Practice.StaffNotification)];
 
     // Credentials are recorded as changed, never with their values.
     private static readonly HashSet<string> Secret = [nameof(Access.UserAccount.PasswordHash), nameof(Access.UserAccount.SecurityStamp),

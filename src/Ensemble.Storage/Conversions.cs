@@ -29,6 +29,12 @@ internal static class Conversions
         i => i == null ? null : i.Value.ToDateTimeUtc(),
         d => d == null ? null : NodaTime.Instant.FromDateTimeUtc(DateTime.SpecifyKind(d.Value, DateTimeKind.Utc)));
 
+    // A wall-clock time in the firm's zone. Stored as sortable ISO text so both providers keep it exactly
+    // as written (PostgreSQL's timestamp types would otherwise want a UTC instant).
+    public static readonly ValueConverter<LocalDateTime, string> LocalDateTime = new(
+        t => t.ToString("uuuu-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture),
+        s => NodaTime.Text.LocalDateTimePattern.GeneralIso.Parse(s).Value);
+
     public static readonly ValueConverter<Money?, decimal?> NullableMoney = new(
         m => m == null ? null : m.Value.Amount,
         d => d == null ? null : new Money(d.Value));

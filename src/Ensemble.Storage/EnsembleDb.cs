@@ -59,6 +59,18 @@ public abstract class EnsembleDb : DbContext
 
     public DbSet<Access.ProtectionKey> ProtectionKeys => Set<Access.ProtectionKey>();
 
+    public DbSet<ServiceModel.ServiceSettingsRow> ServiceSettings => Set<ServiceModel.ServiceSettingsRow>();
+
+    public DbSet<global::Ensemble.ServiceModel.HouseholdTier> HouseholdTiers => Set<global::Ensemble.ServiceModel.HouseholdTier>();
+
+    public DbSet<global::Ensemble.ServiceModel.Touchpoint> Touchpoints => Set<global::Ensemble.ServiceModel.Touchpoint>();
+
+    public DbSet<global::Ensemble.Opportunities.Opportunity> Opportunities => Set<global::Ensemble.Opportunities.Opportunity>();
+
+    public DbSet<LifeEvent> LifeEvents => Set<LifeEvent>();
+
+    public DbSet<StaffNotification> Notifications => Set<StaffNotification>();
+
     /// <summary>Who is making the changes (a staff handle, or "ensemble" for the system itself).</summary>
     public string Actor { get; set; } = "ensemble";
 

@@ -1,8 +1,10 @@
 using Ensemble.Common;
 using Ensemble.Households;
+using Ensemble.Opportunities;
 using Ensemble.Practice;
 using Ensemble.Processes.Running;
 using Ensemble.Processes.Templates;
+using Ensemble.ServiceModel;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -78,6 +80,7 @@ internal static class EnsembleModel
             b.Property(h => h.Stage).HasConversion<string>().HasMaxLength(20);
             b.Property(h => h.PreferredChannels).HasConversion(Conversions.StringList, Conversions.StringListComparer);
             b.Property(h => h.Tags).HasConversion(Conversions.StringList, Conversions.StringListComparer);
+            b.Property(h => h.MarriedOn).HasConversion(Conversions.NullableLocalDate);
             b.Property(h => h.TrustedAdvisors).HasConversion(Conversions.Json<TrustedAdvisor>(), Conversions.ListComparer<TrustedAdvisor>());
             b.ComplexProperty(h => h.Stated, c =>
             {
@@ -269,6 +272,129 @@ internal static class EnsembleModel
 
             // Only unfired timers are ever looked for, so the index holds only them.
             b.HasIndex(t => t.DueAt).HasFilter("fired_at IS NULL").HasDatabaseName("ix_timers_pending_by_due");
+        });
+
+        ServiceModel(model);
+    }
+
+    private static void ServiceModel(ModelBuilder model)
+    {
+        model.Entity<Storage.ServiceModel.ServiceSettingsRow>(b =>
+        {
+            b.ToTable("service_settings");
+            b.Property(r => r.Id).ValueGeneratedNever();
+            b.Property(r => r.Version).IsConcurrencyToken();
+        });
+
+        model.Entity<HouseholdTier>(b =>
+        {
+            b.ToTable("household_tiers");
+            b.HasKey(t => t.HouseholdId);
+            b.Property(t => t.HouseholdId).HasConversion(id => id.Value, v => new HouseholdId(v)).ValueGeneratedNever();
+            b.Property(t => t.Computed).HasConversion<string>().HasMaxLength(20);
+            b.Property(t => t.OverrideTier).HasConversion<string>().HasMaxLength(20);
+            b.Property(t => t.OverrideReason).HasMaxLength(1000);
+            b.Property(t => t.OverrideBy).HasMaxLength(60);
+            b.Property(t => t.Missing).HasConversion(Conversions.StringList, Conversions.StringListComparer);
+            b.Property(t => t.DecidedOn).HasConversion(Conversions.LocalDate);
+            b.Property(t => t.OverrideUntil).HasConversion(Conversions.NullableLocalDate);
+            b.Ignore(t => t.Override);
+            b.HasOne<Household>().WithOne().HasForeignKey<HouseholdTier>(t => t.HouseholdId).OnDelete(DeleteBehavior.Cascade);
+            b.HasIndex(t => t.Computed);
+        });
+
+        model.Entity<Touchpoint>(b =>
+        {
+            b.ToTable("touchpoints");
+            b.Property(t => t.Id).HasConversion(id => id.Value, v => new TouchpointId(v)).ValueGeneratedOnAdd().UseAutoincrement();
+            b.Property(t => t.HouseholdId).HasConversion(id => id.Value, v => new HouseholdId(v));
+            b.Property(t => t.AdvisorId).HasConversion(id => id!.Value.Value, v => new StaffId(v));
+            b.Property(t => t.InstanceId).HasConversion(id => id!.Value.Value, v => new InstanceId(v));
+            b.Property(t => t.Kind).HasConversion<string>().HasMaxLength(30);
+            b.Property(t => t.Status).HasConversion<string>().HasMaxLength(20);
+            b.Property(t => t.StartsAt).HasConversion(Conversions.LocalDateTime).HasMaxLength(19);
+            b.Property(t => t.HeldAt).HasConversion(Conversions.NullableInstant);
+            b.Property(t => t.Topic).HasMaxLength(80);
+            b.Property(t => t.Note).HasMaxLength(2000);
+            b.Property(t => t.Version).IsConcurrencyToken();
+            b.Ignore(t => t.Date);
+            b.HasOne<Household>().WithMany().HasForeignKey(t => t.HouseholdId).OnDelete(DeleteBehavior.Cascade);
+            b.HasOne<Staff>().WithMany().HasForeignKey(t => t.AdvisorId).OnDelete(DeleteBehavior.Restrict);
+            b.HasIndex(t => new { t.HouseholdId, t.Year, t.Sequence }).IsUnique();
+
+            // An advisor's day (the per-day meeting limit, the calendar feed) is read by advisor and time.
+            b.HasIndex(t => new { t.AdvisorId, t.StartsAt });
+        });
+
+        model.Entity<Opportunity>(b =>
+        {
+            b.ToTable("opportunities");
+            b.Property(o => o.Id).HasConversion(id => id.Value, v => new OpportunityId(v)).ValueGeneratedOnAdd().UseAutoincrement();
+            b.Property(o => o.HouseholdId).HasConversion(id => id.Value, v => new HouseholdId(v));
+            b.Property(o => o.TouchpointId).HasConversion(id => id!.Value.Value, v => new TouchpointId(v));
+            b.Property(o => o.Kind).HasConversion<string>().HasMaxLength(20);
+            b.Property(o => o.Stage).HasConversion<string>().HasMaxLength(20);
+            b.Property(o => o.Title).HasMaxLength(300);
+            b.Property(o => o.OwnerRole).HasMaxLength(80);
+            b.Property(o => o.OpenedBy).HasMaxLength(60);
+            b.Property(o => o.Note).HasMaxLength(2000);
+            b.Property(o => o.EstimatedAssets).HasConversion(Conversions.NullableMoney).HasPrecision(18, 2);
+            b.Property(o => o.EstimatedRevenue).HasConversion(Conversions.NullableMoney).HasPrecision(18, 2);
+            b.Property(o => o.ExpectedClose).HasConversion(Conversions.NullableLocalDate);
+            b.Property(o => o.OpenedAt).HasConversion(Conversions.Instant);
+            b.Property(o => o.StageChangedAt).HasConversion(Conversions.Instant);
+            b.Property(o => o.ClosedAt).HasConversion(Conversions.NullableInstant);
+            b.Property(o => o.Version).IsConcurrencyToken();
+            b.Ignore(o => o.IsOpen);
+            b.HasOne<Household>().WithMany().HasForeignKey(o => o.HouseholdId).OnDelete(DeleteBehavior.Cascade);
+            b.HasOne<Role>().WithMany().HasForeignKey(o => o.OwnerRole).OnDelete(DeleteBehavior.Restrict);
+            b.HasMany(o => o.History).WithOne().HasForeignKey("OpportunityId").OnDelete(DeleteBehavior.Cascade);
+            b.HasIndex(o => new { o.HouseholdId, o.Stage });
+            b.HasIndex(o => o.Stage);
+        });
+
+        model.Entity<OpportunityStageChange>(b =>
+        {
+            b.ToTable("opportunity_stage_changes");
+            b.Property<OpportunityId>("OpportunityId").HasConversion(id => id.Value, v => new OpportunityId(v));
+            b.Property(c => c.From).HasConversion<string>().HasMaxLength(20);
+            b.Property(c => c.To).HasConversion<string>().HasMaxLength(20);
+            b.Property(c => c.By).HasMaxLength(60);
+            b.Property(c => c.At).HasConversion(Conversions.Instant);
+            b.Property(c => c.EnteredFromAt).HasConversion(Conversions.Instant);
+            b.Ignore(c => c.TimeInPreviousStage);
+        });
+
+        model.Entity<LifeEvent>(b =>
+        {
+            b.ToTable("life_events");
+            b.Property(e => e.HouseholdId).HasConversion(id => id.Value, v => new HouseholdId(v));
+            b.Property(e => e.ContactInstanceId).HasConversion(id => id!.Value.Value, v => new InstanceId(v));
+            b.Property(e => e.Kind).HasConversion<string>().HasMaxLength(30);
+            b.Property(e => e.MemberExternalId).HasMaxLength(100);
+            b.Property(e => e.Note).HasMaxLength(2000);
+            b.Property(e => e.RecordedBy).HasMaxLength(60);
+            b.Property(e => e.OccurredOn).HasConversion(Conversions.LocalDate);
+            b.Property(e => e.RecordedAt).HasConversion(Conversions.Instant);
+            b.HasOne<Household>().WithMany().HasForeignKey(e => e.HouseholdId).OnDelete(DeleteBehavior.Cascade);
+            b.HasIndex(e => new { e.HouseholdId, e.OccurredOn });
+        });
+
+        model.Entity<StaffNotification>(b =>
+        {
+            b.ToTable("staff_notifications");
+            b.Property(n => n.StaffId).HasConversion(id => id.Value, v => new StaffId(v));
+            b.Property(n => n.HouseholdId).HasConversion(id => id!.Value.Value, v => new HouseholdId(v));
+            b.Property(n => n.Key).HasMaxLength(300);
+            b.Property(n => n.Kind).HasMaxLength(60);
+            b.Property(n => n.Title).HasMaxLength(500);
+            b.Property(n => n.Link).HasMaxLength(500);
+            b.Property(n => n.ShowAt).HasConversion(Conversions.Instant);
+            b.Property(n => n.ReadAt).HasConversion(Conversions.NullableInstant);
+            b.Property(n => n.EmailedAt).HasConversion(Conversions.NullableInstant);
+            b.HasOne<Staff>().WithMany().HasForeignKey(n => n.StaffId).OnDelete(DeleteBehavior.Cascade);
+            b.HasIndex(n => n.Key).IsUnique();
+            b.HasIndex(n => new { n.StaffId, n.ShowAt });
         });
     }
 

@@ -57,6 +57,12 @@ public sealed class Household
 
     public List<TrustedAdvisor> TrustedAdvisors { get; private set; } = [];
 
+    /// <summary>The month (1–12) the household's annual review falls in; the rest of its service year is laid out from it.</summary>
+    public int? ReviewMonth { get; private set; }
+
+    /// <summary>The couple's wedding date, for anniversary contact; null when not known or not married.</summary>
+    public LocalDate? MarriedOn { get; private set; }
+
     /// <summary>Investable assets: the sum of investable account values when accounts are known, else the stated figure.</summary>
     public Money? InvestableAssets =>
         Accounts.Count > 0
@@ -91,6 +97,18 @@ public sealed class Household
         PreferredChannels = channels.Select(c => c.Trim().ToLowerInvariant()).Where(c => c.Length > 0).Distinct().ToList();
         DoNotContact = doNotContact;
     }
+
+    public void SetReviewMonth(int? month)
+    {
+        if (month is < 1 or > 12)
+        {
+            throw new ArgumentOutOfRangeException(nameof(month), month, "A review month is 1 to 12.");
+        }
+
+        ReviewMonth = month;
+    }
+
+    public void SetMarriedOn(LocalDate? date) => MarriedOn = date;
 
     public void SetTags(IEnumerable<string> tags) => Tags = tags.Select(t => t.Trim()).Where(t => t.Length > 0).Distinct().ToList();
 

@@ -84,6 +84,10 @@ namespace Ensemble.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("key");
 
+                    b.Property<DateOnly?>("MarriedOn")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("married_on");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(300)
@@ -94,6 +98,10 @@ namespace Ensemble.Storage.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT")
                         .HasColumnName("preferred_channels");
+
+                    b.Property<int?>("ReviewMonth")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("review_month");
 
                     b.Property<string>("Stage")
                         .IsRequired()
@@ -157,6 +165,60 @@ namespace Ensemble.Storage.Migrations.Sqlite
                         .HasDatabaseName("ix_households_key");
 
                     b.ToTable("households", (string)null);
+                });
+
+            modelBuilder.Entity("Ensemble.Households.LifeEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long?>("ContactInstanceId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("contact_instance_id");
+
+                    b.Property<long>("HouseholdId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("household_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("MemberExternalId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("member_external_id");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("note");
+
+                    b.Property<DateOnly>("OccurredOn")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("occurred_on");
+
+                    b.Property<DateTime>("RecordedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("recorded_at");
+
+                    b.Property<string>("RecordedBy")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("recorded_by");
+
+                    b.HasKey("Id")
+                        .HasName("pk_life_events");
+
+                    b.HasIndex("HouseholdId", "OccurredOn")
+                        .HasDatabaseName("ix_life_events_household_id_occurred_on");
+
+                    b.ToTable("life_events", (string)null);
                 });
 
             modelBuilder.Entity("Ensemble.Households.Member", b =>
@@ -259,6 +321,150 @@ namespace Ensemble.Storage.Migrations.Sqlite
                         .HasDatabaseName("ix_policies_household_id_external_id");
 
                     b.ToTable("policies", (string)null);
+                });
+
+            modelBuilder.Entity("Ensemble.Opportunities.Opportunity", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    SqlitePropertyBuilderExtensions.UseAutoincrement(b.Property<long>("Id"));
+
+                    b.Property<DateTime?>("ClosedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("closed_at");
+
+                    b.Property<decimal?>("EstimatedAssets")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("estimated_assets");
+
+                    b.Property<decimal?>("EstimatedRevenue")
+                        .HasPrecision(18, 2)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("estimated_revenue");
+
+                    b.Property<DateOnly?>("ExpectedClose")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("expected_close");
+
+                    b.Property<long>("HouseholdId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("household_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("note");
+
+                    b.Property<DateTime>("OpenedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("opened_at");
+
+                    b.Property<string>("OpenedBy")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("opened_by");
+
+                    b.Property<string>("OwnerRole")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("owner_role");
+
+                    b.Property<string>("Stage")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("stage");
+
+                    b.Property<DateTime>("StageChangedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("stage_changed_at");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("title");
+
+                    b.Property<long?>("TouchpointId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("touchpoint_id");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_opportunities");
+
+                    b.HasIndex("OwnerRole")
+                        .HasDatabaseName("ix_opportunities_owner_role");
+
+                    b.HasIndex("Stage")
+                        .HasDatabaseName("ix_opportunities_stage");
+
+                    b.HasIndex("HouseholdId", "Stage")
+                        .HasDatabaseName("ix_opportunities_household_id_stage");
+
+                    b.ToTable("opportunities", (string)null);
+                });
+
+            modelBuilder.Entity("Ensemble.Opportunities.OpportunityStageChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("at");
+
+                    b.Property<string>("By")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("by");
+
+                    b.Property<DateTime>("EnteredFromAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("entered_from_at");
+
+                    b.Property<string>("From")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("from");
+
+                    b.Property<long>("OpportunityId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("opportunity_id");
+
+                    b.Property<string>("To")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("to");
+
+                    b.HasKey("Id")
+                        .HasName("pk_opportunity_stage_changes");
+
+                    b.HasIndex("OpportunityId")
+                        .HasDatabaseName("ix_opportunity_stage_changes_opportunity_id");
+
+                    b.ToTable("opportunity_stage_changes", (string)null);
                 });
 
             modelBuilder.Entity("Ensemble.Practice.Firm", b =>
@@ -389,6 +595,69 @@ namespace Ensemble.Storage.Migrations.Sqlite
                         .HasDatabaseName("ix_staff_handle");
 
                     b.ToTable("staff", (string)null);
+                });
+
+            modelBuilder.Entity("Ensemble.Practice.StaffNotification", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime?>("EmailedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("emailed_at");
+
+                    b.Property<long?>("HouseholdId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("household_id");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Link")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("link");
+
+                    b.Property<DateTime?>("ReadAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("read_at");
+
+                    b.Property<DateTime>("ShowAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("show_at");
+
+                    b.Property<long>("StaffId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("staff_id");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("title");
+
+                    b.HasKey("Id")
+                        .HasName("pk_staff_notifications");
+
+                    b.HasIndex("Key")
+                        .IsUnique()
+                        .HasDatabaseName("ix_staff_notifications_key");
+
+                    b.HasIndex("StaffId", "ShowAt")
+                        .HasDatabaseName("ix_staff_notifications_staff_id_show_at");
+
+                    b.ToTable("staff_notifications", (string)null);
                 });
 
             modelBuilder.Entity("Ensemble.Practice.TeamAssignment", b =>
@@ -685,6 +954,138 @@ namespace Ensemble.Storage.Migrations.Sqlite
                     b.ToTable("template_versions", (string)null);
                 });
 
+            modelBuilder.Entity("Ensemble.ServiceModel.HouseholdTier", b =>
+                {
+                    b.Property<long>("HouseholdId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("household_id");
+
+                    b.Property<string>("Computed")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("computed");
+
+                    b.Property<DateOnly>("DecidedOn")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("decided_on");
+
+                    b.Property<string>("Missing")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("missing");
+
+                    b.Property<string>("OverrideBy")
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("override_by");
+
+                    b.Property<string>("OverrideReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("override_reason");
+
+                    b.Property<string>("OverrideTier")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("override_tier");
+
+                    b.Property<DateOnly?>("OverrideUntil")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("override_until");
+
+                    b.HasKey("HouseholdId")
+                        .HasName("pk_household_tiers");
+
+                    b.HasIndex("Computed")
+                        .HasDatabaseName("ix_household_tiers_computed");
+
+                    b.ToTable("household_tiers", (string)null);
+                });
+
+            modelBuilder.Entity("Ensemble.ServiceModel.Touchpoint", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    SqlitePropertyBuilderExtensions.UseAutoincrement(b.Property<long>("Id"));
+
+                    b.Property<long?>("AdvisorId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("advisor_id");
+
+                    b.Property<DateTime?>("HeldAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("held_at");
+
+                    b.Property<long>("HouseholdId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("household_id");
+
+                    b.Property<long?>("InstanceId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("instance_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<int>("Minutes")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("minutes");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("note");
+
+                    b.Property<int>("Sequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sequence");
+
+                    b.Property<string>("StartsAt")
+                        .IsRequired()
+                        .HasMaxLength(19)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("starts_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Topic")
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("topic");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("year");
+
+                    b.HasKey("Id")
+                        .HasName("pk_touchpoints");
+
+                    b.HasIndex("AdvisorId", "StartsAt")
+                        .HasDatabaseName("ix_touchpoints_advisor_id_starts_at");
+
+                    b.HasIndex("HouseholdId", "Year", "Sequence")
+                        .IsUnique()
+                        .HasDatabaseName("ix_touchpoints_household_id_year_sequence");
+
+                    b.ToTable("touchpoints", (string)null);
+                });
+
             modelBuilder.Entity("Ensemble.Storage.Access.ApiToken", b =>
                 {
                     b.Property<long>("Id")
@@ -974,6 +1375,28 @@ namespace Ensemble.Storage.Migrations.Sqlite
                     b.ToTable("periodic_cursors", (string)null);
                 });
 
+            modelBuilder.Entity("Ensemble.Storage.ServiceModel.ServiceSettingsRow", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Document")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("document");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_service_settings");
+
+                    b.ToTable("service_settings", (string)null);
+                });
+
             modelBuilder.Entity("Ensemble.Storage.Timers.DueTimer", b =>
                 {
                     b.Property<long>("Id")
@@ -1077,6 +1500,16 @@ namespace Ensemble.Storage.Migrations.Sqlite
                         .HasConstraintName("fk_accounts_households_household_id");
                 });
 
+            modelBuilder.Entity("Ensemble.Households.LifeEvent", b =>
+                {
+                    b.HasOne("Ensemble.Households.Household", null)
+                        .WithMany()
+                        .HasForeignKey("HouseholdId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_life_events_households_household_id");
+                });
+
             modelBuilder.Entity("Ensemble.Households.Member", b =>
                 {
                     b.HasOne("Ensemble.Households.Household", null)
@@ -1095,6 +1528,43 @@ namespace Ensemble.Storage.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_policies_households_household_id");
+                });
+
+            modelBuilder.Entity("Ensemble.Opportunities.Opportunity", b =>
+                {
+                    b.HasOne("Ensemble.Households.Household", null)
+                        .WithMany()
+                        .HasForeignKey("HouseholdId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_opportunities_households_household_id");
+
+                    b.HasOne("Ensemble.Practice.Role", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerRole")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_opportunities_roles_owner_role");
+                });
+
+            modelBuilder.Entity("Ensemble.Opportunities.OpportunityStageChange", b =>
+                {
+                    b.HasOne("Ensemble.Opportunities.Opportunity", null)
+                        .WithMany("History")
+                        .HasForeignKey("OpportunityId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_opportunity_stage_changes_opportunities_opportunity_id");
+                });
+
+            modelBuilder.Entity("Ensemble.Practice.StaffNotification", b =>
+                {
+                    b.HasOne("Ensemble.Practice.Staff", null)
+                        .WithMany()
+                        .HasForeignKey("StaffId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_staff_notifications_staff_staff_id");
                 });
 
             modelBuilder.Entity("Ensemble.Practice.TeamAssignment", b =>
@@ -1154,6 +1624,32 @@ namespace Ensemble.Storage.Migrations.Sqlite
                     b.Navigation("Instance");
                 });
 
+            modelBuilder.Entity("Ensemble.ServiceModel.HouseholdTier", b =>
+                {
+                    b.HasOne("Ensemble.Households.Household", null)
+                        .WithOne()
+                        .HasForeignKey("Ensemble.ServiceModel.HouseholdTier", "HouseholdId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_household_tiers_households_household_id");
+                });
+
+            modelBuilder.Entity("Ensemble.ServiceModel.Touchpoint", b =>
+                {
+                    b.HasOne("Ensemble.Practice.Staff", null)
+                        .WithMany()
+                        .HasForeignKey("AdvisorId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_touchpoints_staff_advisor_id");
+
+                    b.HasOne("Ensemble.Households.Household", null)
+                        .WithMany()
+                        .HasForeignKey("HouseholdId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_touchpoints_households_household_id");
+                });
+
             modelBuilder.Entity("Ensemble.Storage.Access.ApiToken", b =>
                 {
                     b.HasOne("Ensemble.Practice.Staff", null)
@@ -1181,6 +1677,11 @@ namespace Ensemble.Storage.Migrations.Sqlite
                     b.Navigation("Members");
 
                     b.Navigation("Policies");
+                });
+
+            modelBuilder.Entity("Ensemble.Opportunities.Opportunity", b =>
+                {
+                    b.Navigation("History");
                 });
 
             modelBuilder.Entity("Ensemble.Processes.Running.ProcessInstance", b =>
