@@ -30,6 +30,7 @@ public sealed class HouseholdTier
     /// <summary>Criteria whose facts were unknown at the last decision (names of <see cref="TierCriterion"/>).</summary>
     public List<string> Missing { get; private set; } = [];
 
+    /// <summary>The day the current decision was reached (unchanged while re-deciding gives the same answer, so a daily pass writes nothing).</summary>
     public LocalDate DecidedOn { get; private set; }
 
     public ServiceTier? OverrideTier { get; private set; }
@@ -48,19 +49,20 @@ public sealed class HouseholdTier
     public ServiceTier InForceOn(LocalDate today) =>
         Override is { } manual && manual.IsActiveOn(today) ? manual.Tier : Computed;
 
-    /// <summary>Records a new computed decision; returns true when the computed tier changed.</summary>
+    /// <summary>Records a computed decision; returns true when the computed tier changed. A repeat of the same decision changes nothing.</summary>
     public bool Record(ServiceTier computed, IEnumerable<TierCriterion> missing, LocalDate decidedOn)
     {
-        var changed = computed != Computed;
-        Computed = computed;
         var names = missing.Select(m => m.ToString()).ToList();
-        if (!names.SequenceEqual(Missing))
+        var moved = computed != Computed;
+        if (!moved && names.SequenceEqual(Missing))
         {
-            Missing = names;
+            return false;
         }
 
+        Computed = computed;
+        Missing = names;
         DecidedOn = decidedOn;
-        return changed;
+        return moved;
     }
 
     public void SetOverride(TierOverride manual, string by)

@@ -75,47 +75,8 @@ public sealed record TierModel(TierBands A, TierBands B, TierBands C, int Requir
     };
 
     /// <summary>
-    /// Checks a firm-edited model when it is loaded, so a bad edit fails then and not at decision time:
-    /// the required count is 1–8, minimums are non-negative and never rise from A to C, ages are ordered.
+    /// Checks a firm-edited model when it is loaded, so a bad edit fails then and not at decision time.
+    /// See <see cref="TierModelRules"/> for what is checked; the message names the tier and criterion.
     /// </summary>
-    public Result<TierModel> Validate()
-    {
-        if (RequiredCriteria is < 1 or > CriteriaCount)
-        {
-            return Error.Invalid($"Required criteria must be between 1 and {CriteriaCount}, not {RequiredCriteria}.");
-        }
-
-        (string Name, Func<TierBands, decimal> Min)[] minimums =
-        [
-            ("net worth", b => b.NetWorth.Min),
-            ("investable assets", b => b.InvestableAssets.Min),
-            ("household income", b => b.HouseholdIncome.Min),
-            ("initial revenue", b => b.InitialRevenue.Min),
-            ("recurring revenue", b => b.RecurringRevenue.Min),
-            ("referrals given", b => b.MinReferralsGiven),
-            ("products", b => b.MinProducts),
-        ];
-        foreach (var (name, min) in minimums)
-        {
-            if (min(C) < 0)
-            {
-                return Error.Invalid($"The C minimum for {name} is negative.");
-            }
-
-            if (min(A) < min(B) || min(B) < min(C))
-            {
-                return Error.Invalid($"The {name} minimums must not rise from A to B to C (A {min(A)}, B {min(B)}, C {min(C)}).");
-            }
-        }
-
-        foreach (var tier in Tiers)
-        {
-            if (For(tier).Ages.Any(r => r.Min < 0 || r.Max < r.Min))
-            {
-                return Error.Invalid($"Tier {tier} has an age range that is negative or ends before it starts.");
-            }
-        }
-
-        return this;
-    }
+    public Result<TierModel> Validate() => TierModelRules.Validate(this);
 }

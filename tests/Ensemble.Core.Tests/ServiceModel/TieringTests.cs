@@ -246,6 +246,6 @@ public sealed class TieringTests
         var result = model.Validate();
 
         Assert.False(result.IsSuccess);
-        Assert.Contains("net worth", result.Error!.Message, StringComparison.Ordinal);
+        Assert.Contains("netWorth", result.Error!.Message, StringComparison.Ordinal);
     }
 }
