@@ -11,7 +11,7 @@ public static class ServiceSettingsRules
         var model = settings.TierModel.Validate();
         if (!model.IsSuccess)
         {
-            return Error.Invalid($"tierModel: {model.Error!.Message}");
+            return model.Error!;
         }
 
         foreach (var tier in TierModel.Tiers)

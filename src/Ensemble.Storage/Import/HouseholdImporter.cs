@@ -15,6 +15,9 @@ namespace Ensemble.Storage.Import;
 /// </summary>
 public sealed class HouseholdImporter(EnsembleDb db, IClock clock)
 {
+    // Households whose facts this import changed; their tiers are re-decided before it commits.
+    private readonly HashSet<HouseholdId> _changed = [];
+
     private const int Batch = 2000;
     private const int KeysPerQuery = 500;
 
@@ -28,6 +31,7 @@ public sealed class HouseholdImporter(EnsembleDb db, IClock clock)
 
     public async Task<ImportReport> ImportAsync(ImportKind kind, string path, string actor, Func<IReadOnlyList<DomainEvent>, Task>? onEvents = null, CancellationToken cancellationToken = default)
     {
+        _changed.Clear();
         var errors = new List<ImportError>();
         var rows = Parse(kind, path, errors);
         if (errors.Count == 0 && kind != ImportKind.Households)
@@ -46,6 +50,13 @@ public sealed class HouseholdImporter(EnsembleDb db, IClock clock)
         var outcome = kind == ImportKind.Households
             ? await ApplyHouseholdsAsync(rows.Cast<HouseholdRow>().ToList(), cancellationToken)
             : await ApplyChildrenAsync(kind, rows, cancellationToken);
+        if (_changed.Count > 0)
+        {
+            db.ChangeTracker.Clear();
+            await new ServiceModel.TierBook(db, clock).RecomputeAsync(_changed, actor, cancellationToken);
+            db.Operation = "import-" + kind.ToString().ToLowerInvariant();
+        }
+
         if (onEvents is not null && outcome.Events.Count > 0)
         {
             db.ChangeTracker.Clear();
@@ -161,6 +172,7 @@ public sealed class HouseholdImporter(EnsembleDb db, IClock clock)
                 else if (db.Entry(household).State == EntityState.Modified)
                 {
                     updated++;
+                    _changed.Add(household.Id);
                 }
                 else
                 {
@@ -178,6 +190,7 @@ public sealed class HouseholdImporter(EnsembleDb db, IClock clock)
             foreach (var (key, id) in await NewHouseholds.InsertAsync(db, fresh, clock.GetCurrentInstant(), cancellationToken))
             {
                 newIds[key] = id;
+                _changed.Add(id);
             }
         }
 
@@ -245,6 +258,11 @@ public sealed class HouseholdImporter(EnsembleDb db, IClock clock)
                 else if (db.Entry(child).State == EntityState.Modified)
                 {
                     updated++;
+                }
+
+                if (isNew || db.Entry(child).State == EntityState.Modified)
+                {
+                    _changed.Add((HouseholdId)db.Entry(child).Property("HouseholdId").CurrentValue!);
                 }
                 else
                 {

@@ -77,6 +77,47 @@ public sealed class TierBook(EnsembleDb db, IClock clock)
         return new TierRecomputeReport(decided, first, moves.Count, byTier, missing, moves);
     }
 
+    /// <summary>
+    /// Re-decides every household once per firm day, because facts change with the calendar too (a primary
+    /// client's birthday moves them between age bands). Later calls the same day return null; two nodes racing
+    /// on the first call of a day do the same idempotent work.
+    /// </summary>
+    public async Task<TierRecomputeReport?> RecomputeDailyAsync(string actor = "ensemble", CancellationToken cancellationToken = default)
+    {
+        const string cursorId = "tiers:daily";
+        var firm = await WorkContextLoader.FirmAsync(db, cancellationToken);
+        var now = clock.GetCurrentInstant();
+        var cursor = await db.PeriodicCursors.AsNoTracking().SingleOrDefaultAsync(c => c.TriggerId == cursorId, cancellationToken);
+        if (cursor is not null && cursor.LastSweptAt.InZone(firm.Zone).Date >= firm.Today(clock))
+        {
+            return null;
+        }
+
+        var report = await RecomputeAsync(null, actor, cancellationToken);
+        db.ChangeTracker.Clear();
+        var row = await db.PeriodicCursors.SingleOrDefaultAsync(c => c.TriggerId == cursorId, cancellationToken);
+        if (row is null)
+        {
+            db.PeriodicCursors.Add(new PeriodicCursor { TriggerId = cursorId, LastSweptAt = now });
+        }
+        else
+        {
+            row.LastSweptAt = now;
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Another node recorded the same day first; its recompute did the same work.
+        }
+
+        db.ChangeTracker.Clear();
+        return report;
+    }
+
     /// <summary>The household's tier explained criterion by criterion, with any override, under the firm's model.</summary>
     public async Task<TierView?> ExplainAsync(string key, CancellationToken cancellationToken = default)
     {
@@ -88,11 +129,17 @@ public sealed class TierBook(EnsembleDb db, IClock clock)
             return null;
         }
 
-        var settings = await ServiceSettingsStore.GetAsync(db, cancellationToken);
         var today = (await WorkContextLoader.FirmAsync(db, cancellationToken)).Today(clock);
         var stored = await db.HouseholdTiers.AsNoTracking().SingleOrDefaultAsync(t => t.HouseholdId == household.Id, cancellationToken);
-        var decision = Tiering.ApplyOverride(Tiering.Decide(household.Facts(today), settings.TierModel), stored?.Override, today);
-        return new TierView(household, decision, stored);
+        return new TierView(household, await DecideAsync(db, household, today, cancellationToken), stored);
+    }
+
+    /// <summary>The explained decision for a household already loaded (with members, accounts and policies), under the firm's model and any override.</summary>
+    public static async Task<TierDecision> DecideAsync(EnsembleDb db, Household household, LocalDate today, CancellationToken cancellationToken = default)
+    {
+        var settings = await ServiceSettingsStore.GetAsync(db, cancellationToken);
+        var stored = await db.HouseholdTiers.AsNoTracking().SingleOrDefaultAsync(t => t.HouseholdId == household.Id, cancellationToken);
+        return Tiering.ApplyOverride(Tiering.Decide(household.Facts(today), settings.TierModel), stored?.Override, today);
     }
 
     /// <summary>Sets a household's tier by hand. A reason is required; the override may end on a date.</summary>

@@ -4,6 +4,7 @@ using Ensemble.ServiceModel;
 using Ensemble.Storage;
 using Ensemble.Storage.Households;
 using Ensemble.Storage.Practice;
+using Ensemble.Storage.ServiceModel;
 using Ensemble.Storage.Work;
 using NodaTime;
 
@@ -60,7 +61,7 @@ public sealed record HouseholdProfile(
             team,
             await ProgressAsync(db, processes, cancellationToken),
             open,
-            Tiering.Decide(household.Facts(today), TierModel.Default));
+            await TierBook.DecideAsync(db, household, today, cancellationToken));
     }
 
     // Progress counts the template's steps, not just the tasks created so far.

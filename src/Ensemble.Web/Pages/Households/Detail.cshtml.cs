@@ -1,6 +1,8 @@
 using Ensemble.Processes.Templates;
 using Ensemble.Storage;
+using Ensemble.ServiceModel;
 using Ensemble.Storage.Library;
+using Ensemble.Storage.ServiceModel;
 using Ensemble.Storage.Work;
 using Ensemble.Web.Access;
 using Ensemble.Web.Api;
@@ -39,23 +41,61 @@ public sealed class DetailModel(EnsembleDb db, IClock clock, CurrentCaller calle
         History = await Timeline.ReadAsync(db, id, 100, cancellationToken);
         Templates = (await new TemplateLibrary(db, clock).ListAsync(cancellationToken)).Where(t => t.Category != TemplateCategory.PracticeManagement).ToList();
         Zone = (await WorkContextLoader.FirmAsync(db, cancellationToken)).Zone;
+        CanOverrideTier = (await callers.RequireAsync(cancellationToken)).SeesWholeFirm;
         return Page();
+    }
+
+    /// <summary>Whether the caller may set the tier by hand (roles that see the whole firm).</summary>
+    public bool CanOverrideTier { get; private set; }
+
+    public async Task<IActionResult> OnPostTierAsync(string key, string? tier, string? reason, string? until, bool clear, CancellationToken cancellationToken)
+    {
+        var caller = await callers.RequireAsync(cancellationToken);
+        if (!caller.SeesWholeFirm)
+        {
+            return Forbid();
+        }
+
+        var book = new TierBook(db, clock);
+        if (clear)
+        {
+            var cleared = await book.ClearOverrideAsync(key, caller.Handle, cancellationToken);
+            Message = cleared.IsSuccess ? $"Manual tier removed; {cleared.Value.TierName} applies." : cleared.Error!.Message;
+            return RedirectToPage(new { key });
+        }
+
+        LocalDate? last = null;
+        if (!string.IsNullOrWhiteSpace(until))
+        {
+            var parsed = LocalDatePattern.Iso.Parse(until);
+            if (!parsed.Success)
+            {
+                Message = $"\"{until}\" is not a date.";
+                return RedirectToPage(new { key });
+            }
+
+            last = parsed.Value;
+        }
+
+        if (!Enum.TryParse<ServiceTier>(tier, ignoreCase: true, out var chosen) || !Enum.IsDefined(chosen))
+        {
+            Message = "Choose a tier.";
+            return RedirectToPage(new { key });
+        }
+
+        var set = await book.OverrideAsync(key, chosen, reason, last, caller.Handle, cancellationToken);
+        Message = set.IsSuccess ? $"Tier set to {set.Value.Tier} by hand." : set.Error!.Message;
+        return RedirectToPage(new { key });
     }
 
     public async Task<IActionResult> OnPostStartAsync(string key, string? template, string? meetingDate, CancellationToken cancellationToken)
     {
         var caller = await callers.RequireAsync(cancellationToken);
-        var anchors = new Dictionary<string, LocalDate>(StringComparer.Ordinal);
-        if (!string.IsNullOrWhiteSpace(meetingDate))
+        var (anchors, problem) = await StartAnchors.ForAsync(db, clock, template ?? "", meetingDate, cancellationToken);
+        if (anchors is null)
         {
-            var parsed = LocalDatePattern.Iso.Parse(meetingDate);
-            if (!parsed.Success)
-            {
-                Message = $"\"{meetingDate}\" is not a date.";
-                return RedirectToPage(new { key });
-            }
-
-            anchors["meeting-date"] = parsed.Value;
+            Message = problem;
+            return RedirectToPage(new { key });
         }
 
         var id = HouseholdRoute.Id(HttpContext);

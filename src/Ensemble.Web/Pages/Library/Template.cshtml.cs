@@ -59,10 +59,11 @@ public sealed class TemplateModel(EnsembleDb db, IClock clock, CurrentCaller cal
             return RedirectToPage(new { key });
         }
 
-        var anchors = new Dictionary<string, LocalDate>(StringComparer.Ordinal);
-        if (!string.IsNullOrWhiteSpace(meetingDate) && LocalDatePattern.Iso.Parse(meetingDate) is { Success: true } date)
+        var (anchors, problem) = await StartAnchors.ForAsync(db, clock, key, meetingDate, cancellationToken);
+        if (anchors is null)
         {
-            anchors["meeting-date"] = date.Value;
+            Message = problem;
+            return RedirectToPage(new { key });
         }
 
         var started = await new WorkService(db, clock).StartAsync(key, target, anchors, caller.Handle, cancellationToken: cancellationToken);
