@@ -10,6 +10,11 @@ if (args.Length > 0 && args[0] == ImportScenario.ChildCommand)
     return await ImportScenario.ChildAsync(args[1..]);
 }
 
+if (args.Length > 0 && args[0] == CalendarScenario.ChildCommand)
+{
+    return await CalendarScenario.ChildAsync(args[1..]);
+}
+
 var options = BenchOptions.Parse(args, out var error);
 if (options is null)
 {
@@ -44,6 +49,9 @@ var scenarios = new (string Key, string Name, Func<BenchOptions, StorageProvider
     ("my-tasks", OpenTasksScenario.Name, OpenTasksScenario.RunAsync),
     ("import", ImportScenario.Name, ImportScenario.RunAsync),
     ("web", WebLoadScenario.Name, WebLoadScenario.RunAsync),
+    ("tiers", TierScenario.Name, TierScenario.RunAsync),
+    ("calendar", CalendarScenario.Name, CalendarScenario.RunAsync),
+    ("capacity", CapacityScenario.Name, CapacityScenario.RunAsync),
 };
 foreach (var (key, name, run) in scenarios.Where(s => options.Scenarios.Contains(s.Key)))
 {

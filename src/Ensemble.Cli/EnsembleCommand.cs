@@ -30,6 +30,12 @@ internal static class EnsembleCommand
         root.Subcommands.Add(AuditCommands.Build());
         root.Subcommands.Add(SignInCommands.Build());
         root.Subcommands.Add(TierCommands.Build());
+        root.Subcommands.Add(CalendarCommands.Build());
+        root.Subcommands.Add(ReminderCommands.Build());
+        ContactCommands.AddTo(root);
+        root.Subcommands.Add(OpportunityCommands.Build());
+        root.Subcommands.Add(ServiceModelCommands.Build());
+        root.Subcommands.Add(CapacityCommands.Build());
         return root;
     }
 }

@@ -40,7 +40,7 @@ internal static class TierScenario
         }
 
         var model = TierModel.Default;
-        Tiering.Decide(facts[0], model);
+        TierClassifier.Classify(facts[0], model);
         var runs = new List<double>();
         var tally = new int[4];
         for (var run = 0; run < 5; run++)
@@ -49,7 +49,7 @@ internal static class TierScenario
             var watch = Stopwatch.StartNew();
             for (var i = 0; i < facts.Length; i++)
             {
-                tally[(int)Tiering.Decide(facts[i], model).Tier]++;
+                tally[(int)TierClassifier.Classify(facts[i], model).Tier]++;
             }
 
             runs.Add(watch.Elapsed.TotalSeconds);
@@ -65,7 +65,7 @@ internal static class TierScenario
         {
             var changed = facts[i] with { NetWorth = (facts[i].NetWorth ?? 0) + 1_000m };
             var watch = Stopwatch.StartNew();
-            Tiering.Decide(changed, model);
+            TierClassifier.Classify(changed, model);
             one.Add(watch.ElapsedTicks);
         }
 

@@ -228,6 +228,10 @@ internal static class WorkCommands
         {
             var report = await new Sweep(db, session.Clock).RunAsync("ensemble", cancellationToken);
             Output.Success($"Marked {report.MarkedOverdue} task(s) overdue; started {report.ProcessesStarted} periodic process(es); {report.OccurrencesSkipped} skipped because the previous run is still open.");
+            var reminders = await new Ensemble.Storage.ServiceModel.MeetingReminders(db).PlanAsync(session.Clock.GetCurrentInstant(), cancellationToken);
+            Output.Success($"Meeting reminders: {reminders.Added} added, {reminders.Updated} updated, {reminders.Removed} removed.");
+            Output.Line((await new Ensemble.Storage.ServiceModel.ContactPlanner(db, session.Clock).PlanAsync(Ensemble.Storage.ServiceModel.ContactPlanner.DefaultDays, "ensemble", onceADay: true, cancellationToken)).Summary);
+            Output.Line((await new Ensemble.Storage.Opportunities.PipelineSync(db, session.Clock).RunAsync("ensemble", cancellationToken)).Summary);
             return Output.Ok;
         });
         return command;

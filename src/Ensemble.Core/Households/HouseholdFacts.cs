@@ -1,3 +1,4 @@
+using Ensemble.ServiceModel;
 using NodaTime;
 
 namespace Ensemble.Households;
@@ -22,6 +23,23 @@ public sealed record HouseholdFacts(
     IReadOnlySet<string> PolicyTypes,
     IReadOnlySet<string> Tags)
 {
+    private static readonly IReadOnlySet<LifeEventKind> NoLifeEvents = new HashSet<LifeEventKind>();
+
+    /// <summary>
+    /// The household's tier in force (the stored tier, or its override while it lasts); null when no
+    /// tier is stored for it. Filled by storage, which holds the stored tiers.
+    /// </summary>
+    public ServiceTier? Tier { get; init; }
+
+    /// <summary>
+    /// Kinds of life events recorded for the household that happened on or after <see cref="RecentSince"/>
+    /// or are still ahead. Filled by storage, which holds the recorded events.
+    /// </summary>
+    public IReadOnlySet<LifeEventKind> RecentLifeEvents { get; init; } = NoLifeEvents;
+
+    /// <summary>The first day a life event still counts as recent: one year back.</summary>
+    public static LocalDate RecentSince(LocalDate today) => today.PlusYears(-1);
+
     public static HouseholdFacts From(Household household, LocalDate today) => new(
         household.Stage,
         household.Stated.NetWorth?.Amount,

@@ -124,17 +124,32 @@ public sealed class Opportunity
         return change;
     }
 
-    public void Revise(string title, Money? estimatedAssets, Money? estimatedRevenue, string ownerRole, LocalDate? expectedClose)
+    /// <summary>Corrects what the opportunity is and is worth; a closed one is history and stays as it was.</summary>
+    public Result<Opportunity> Revise(OpportunityKind kind, string title, Money? estimatedAssets, Money? estimatedRevenue, string ownerRole, LocalDate? expectedClose)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(title);
         ArgumentException.ThrowIfNullOrWhiteSpace(ownerRole);
+        if (!IsOpen)
+        {
+            return Error.Conflict($"The opportunity is {Stage} and closed; open a new one for new business.");
+        }
+
+        Kind = kind;
         Title = title.Trim();
         EstimatedAssets = estimatedAssets;
         EstimatedRevenue = estimatedRevenue;
         OwnerRole = ownerRole;
         ExpectedClose = expectedClose;
         Version++;
+        return this;
     }
+
+    /// <summary>The stage it was opened at: where the first move started from, or where it still is.</summary>
+    public OpportunityStage OpenedAtStage() => History.Count == 0 ? Stage : History.MinBy(c => (c.At, c.Id))!.From;
+
+    /// <summary>Every stage the opportunity has been at, in the order it got there (needs <see cref="History"/> loaded).</summary>
+    public IReadOnlyList<OpportunityStage> StagesReached() =>
+        [OpenedAtStage(), .. History.OrderBy(c => c.At).ThenBy(c => c.Id).Select(c => c.To)];
 }
 
 /// <summary>One move between stages; <see cref="EnteredFromAt"/> is when the previous stage began, so its length is known.</summary>

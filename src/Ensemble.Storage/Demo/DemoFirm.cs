@@ -73,12 +73,16 @@ public sealed class DemoFirm(EnsembleDb db, IClock clock)
         var staff = await AddStaffAsync(actor, cancellationToken);
         var houses = await AddHouseholdsAsync(households, random, actor, cancellationToken);
         await AssignTeamsAsync(staff, houses, actor, cancellationToken);
+        await new ServiceModel.TierBook(db, clock).RecomputeAsync(null, actor, cancellationToken);
+        await DemoContacts.AddAsync(db, clock, actor, cancellationToken);
         var processes = await StartWorkAsync(houses, random, cancellationToken);
+        await Opportunities.DemoPipeline.AddAsync(db, clock, houses, cancellationToken);
 
         // Tom takes a week off starting next Monday: his reviews' preparation moves to his backups.
         var today = setup.Value.Today(clock);
         var monday = today.Next(IsoDayOfWeek.Monday);
         await new StaffDirectory(db, clock).MarkAwayAsync("tom", monday, monday.PlusDays(4), "Vacation", "elena", cancellationToken);
+        processes += await ServiceModel.ServiceCalendarDemo.LayOutAsync(db, clock, actor, cancellationToken);
 
         var open = await db.Tasks.CountAsync(t => t.Status == WorkTaskStatus.Open || t.Status == WorkTaskStatus.InProgress, cancellationToken);
         return new DemoSummary(setup.Value.Name, staff.Count, houses.Count, processes, open, People.Select(p => (p.Handle, p.Name, string.Join(", ", p.Roles))).ToList());

@@ -49,21 +49,21 @@ public sealed class TierBook(EnsembleDb db, IClock clock)
             var stored = await db.HouseholdTiers.Where(t => ids.Contains(t.HouseholdId)).ToDictionaryAsync(t => t.HouseholdId, cancellationToken);
             foreach (var household in households)
             {
-                var decision = Tiering.Decide(household.Facts(today), settings.TierModel);
+                var decision = TierClassifier.Classify(household.Facts(today), settings.TierModel);
                 decided++;
-                missing += decision.Missing.Count > 0 ? 1 : 0;
+                missing += decision.MissingMask != 0 ? 1 : 0;
                 if (!stored.TryGetValue(household.Id, out var row))
                 {
-                    row = new HouseholdTier(household.Id, decision.Computed, decision.Missing, today);
+                    row = new HouseholdTier(household.Id, decision.Tier, decision.Missing, today);
                     db.HouseholdTiers.Add(row);
                     first++;
                 }
                 else
                 {
                     var from = row.Computed;
-                    if (row.Record(decision.Computed, decision.Missing, today))
+                    if (row.Record(decision.Tier, decision.Missing, today))
                     {
-                        moves.Add(new TierMove(household.Key, household.Name, from, decision.Computed, row.InForceOn(today)));
+                        moves.Add(new TierMove(household.Key, household.Name, from, decision.Tier, row.InForceOn(today)));
                     }
                 }
 

@@ -168,7 +168,7 @@ public sealed class BulkStarter(EnsembleDb db, IClock clock)
 
         var (known, teams) = await TeamsAsync(reader, run, pending.Select(i => i.HouseholdId).Distinct().ToList(), ct);
         await LoadStaffAsync(reader, run, teams.SelectMany(g => g), ct);
-        var facts = WorkContextLoader.NeedsFacts(run.Template) ? await FactsAsync(reader, run, known, ct) : null;
+        var facts = run.FactNeeds.Household ? await FactsAsync(reader, run, known, ct) : null;
 
         var started = new List<Transition>(pending.Count);
         foreach (var item in pending)
@@ -314,7 +314,37 @@ public sealed class BulkStarter(EnsembleDb db, IClock clock)
             .Include(h => h.Members).Include(h => h.Accounts).Include(h => h.Policies)
             .Where(h => EF.Parameter(ids).Contains(h.Id))
             .ToListAsync(ct);
-        return households.ToDictionary(h => h.Id, h => h.Facts(today));
+        var facts = households.ToDictionary(h => h.Id, h => h.Facts(today));
+
+        // The stored tier and recent life events only when a condition reads them: one query each per chunk.
+        if (run.FactNeeds.Tier)
+        {
+            foreach (var tier in await reader.HouseholdTiers.AsNoTracking().Where(t => EF.Parameter(ids).Contains(t.HouseholdId)).ToListAsync(ct))
+            {
+                if (facts.TryGetValue(tier.HouseholdId, out var f))
+                {
+                    facts[tier.HouseholdId] = f with { Tier = tier.InForceOn(today) };
+                }
+            }
+        }
+
+        if (run.FactNeeds.LifeEvents)
+        {
+            var since = HouseholdFacts.RecentSince(today);
+            var events = await reader.LifeEvents.AsNoTracking()
+                .Where(e => EF.Parameter(ids).Contains(e.HouseholdId) && e.OccurredOn >= since)
+                .Select(e => new { e.HouseholdId, e.Kind })
+                .ToListAsync(ct);
+            foreach (var group in events.GroupBy(e => e.HouseholdId))
+            {
+                if (facts.TryGetValue(group.Key, out var f))
+                {
+                    facts[group.Key] = f with { RecentLifeEvents = group.Select(e => e.Kind).ToHashSet() };
+                }
+            }
+        }
+
+        return facts;
     }
 
     /// <summary>Writes one chunk in one transaction: ids, instance and task rows, one audit event per instance, follow-on processes.</summary>
@@ -610,6 +640,9 @@ public sealed class BulkStarter(EnsembleDb db, IClock clock)
         public int VersionNumber { get; } = versionNumber;
 
         public ProcessTemplate Template { get; } = template;
+
+        /// <summary>Which facts the template's conditions read.</summary>
+        public FactNeeds FactNeeds { get; } = WorkContextLoader.NeedsFacts(template);
 
         /// <summary>The roles the template's steps are for: the only team assignments worth reading.</summary>
         public string[] Roles { get; } = template.Steps.Select(s => s.Role).Distinct(StringComparer.Ordinal).ToArray();

@@ -25,6 +25,7 @@ public sealed class Sweep(EnsembleDb db, IClock clock)
         var firm = await WorkContextLoader.FirmAsync(db, cancellationToken);
         var overdue = await MarkOverdueAsync(firm.Today(clock), actor, cancellationToken);
         var (started, skipped) = await StartPeriodicAsync(firm, actor, cancellationToken);
+        await new ServiceModel.TierBook(db, clock).RecomputeDailyAsync(actor, cancellationToken);
         return new SweepReport(overdue, started, skipped);
     }
 

@@ -19,7 +19,14 @@ internal static class EnsembleApi
         AuditApi.Map(api);
         TokensApi.Map(api);
         ReportsApi.Map(api);
+        CapacityApi.Map(api);
         FirmApi.Map(api);
+        NotificationsApi.Map(api);
+        CalendarFeedApi.Map(app, api);
+        ContactsApi.Map(api);
+        OpportunitiesApi.Map(api);
+        TiersApi.Map(api);
+        CalendarApi.Map(api);
     }
 
     private static async Task<IResult> Health(EnsembleDb db, CancellationToken cancellationToken) =>

@@ -44,6 +44,11 @@ internal sealed class SweepWorker(IServiceScopeFactory scopes, EnsembleSettings 
             var level = report.MarkedOverdue + report.ProcessesStarted + report.OccurrencesSkipped > 0 ? LogLevel.Information : LogLevel.Debug;
             log.Log(level, "Sweep on {Node}: {Overdue} tasks newly overdue, {Started} periodic processes started, {Skipped} occurrences skipped.",
                 settings.NodeName, report.MarkedOverdue, report.ProcessesStarted, report.OccurrencesSkipped);
+            var reminders = await new Ensemble.Storage.ServiceModel.MeetingReminders(db).PlanAsync(settings.Clock.GetCurrentInstant(), stoppingToken);
+            log.Log(reminders.Added + reminders.Updated + reminders.Removed > 0 ? LogLevel.Information : LogLevel.Debug,
+                "Meeting reminders on {Node}: {Added} added, {Updated} updated, {Removed} removed.", settings.NodeName, reminders.Added, reminders.Updated, reminders.Removed);
+            log.LogDebug("Sweep on {Node}: {Contacts}", settings.NodeName, (await new Ensemble.Storage.ServiceModel.ContactPlanner(db, settings.Clock).PlanAsync(Ensemble.Storage.ServiceModel.ContactPlanner.DefaultDays, "ensemble", onceADay: true, stoppingToken)).Summary);
+            log.LogDebug("Sweep on {Node}: {Pipeline}", settings.NodeName, (await new Ensemble.Storage.Opportunities.PipelineSync(db, settings.Clock).RunAsync("ensemble", stoppingToken)).Summary);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {

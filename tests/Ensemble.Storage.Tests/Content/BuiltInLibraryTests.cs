@@ -12,7 +12,8 @@ public sealed class BuiltInLibraryTests
     // The workflows of the source library (seed 000), by category folder.
     private static readonly (string Category, string[] Keys)[] Expected =
     [
-        ("client-management", ["client-communications", "periodic-contact", "planning-services-meeting", "review-meeting"]),
+        ("client-management", ["client-communications", "periodic-contact", "planning-services-meeting", "review-meeting",
+            "topic-meeting", "action-item-review"]),
         ("service-requests", ["new-account-opening", "money-movement-in", "money-movement-out", "client-information-change", "account-features",
             "service-client-communications", "account-profile-change", "account-liquidation", "account-closing", "general-service-request",
             "strategy-management", "fee-management", "trade-request", "tax-management", "new-proposal"]),
@@ -24,6 +25,7 @@ public sealed class BuiltInLibraryTests
             "compliance-manual-update", "form-adv-update", "periodic-education-requirements-review", "business-planning-meeting",
             "periodic-business-review", "new-technology", "technology-maintenance"]),
         ("marketing", ["client-referral", "coi-referral", "event-planning", "social-media-content", "webinar-planning"]),
+        ("client-management", ["client-contact"]),
     ];
 
     [Fact]

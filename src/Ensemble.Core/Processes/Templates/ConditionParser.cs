@@ -1,5 +1,6 @@
 using System.Globalization;
 using Ensemble.Households;
+using Ensemble.ServiceModel;
 
 namespace Ensemble.Processes.Templates;
 
@@ -36,6 +37,7 @@ internal sealed class ConditionParser
         new("members", FactKind.Count, f => f.Members, "members >= 2"),
         new("dependants", FactKind.Count, f => f.Dependants, "dependants > 0"),
         new("stage", FactKind.Stage, _ => null, "stage = 'client'"),
+        new("tier", FactKind.Tier, _ => null, "tier = 'A'"),
     }.ToDictionary(f => f.Name, StringComparer.Ordinal);
 
     private static readonly Dictionary<string, Function> Functions = new Function[]
@@ -56,6 +58,14 @@ internal sealed class ConditionParser
             var tag = arg.Trim().ToLowerInvariant();
             return f => f.Tags.Contains(tag);
         }),
+        new("recent_life_event", "a life event kind", "recent_life_event('loss')", arg =>
+        {
+            LifeEventKinds.TryParse(arg, out var kind);
+            return f => f.RecentLifeEvents.Contains(kind);
+        },
+        arg => LifeEventKinds.TryParse(arg, out _)
+            ? null
+            : $"\"{arg}\" is not a life event; use one of {string.Join(", ", LifeEventKinds.All.Select(k => $"'{k}'"))}{Spelling.Hint(arg.Trim().ToLowerInvariant(), LifeEventKinds.All)}"),
     }.ToDictionary(f => f.Name, StringComparer.Ordinal);
 
     private static readonly Dictionary<string, LifecycleStage> Stages = new(StringComparer.Ordinal)
@@ -65,15 +75,20 @@ internal sealed class ConditionParser
         ["former-client"] = LifecycleStage.FormerClient,
     };
 
+    private static readonly Dictionary<string, ServiceTier> Tiers = Enum.GetValues<ServiceTier>()
+        .ToDictionary(t => t.ToString(), t => t, StringComparer.OrdinalIgnoreCase);
+
     private readonly string _text;
     private readonly List<ConditionError> _errors;
+    private readonly ISet<string>? _reads;
     private readonly List<Token> _tokens = [];
     private int _next;
 
-    private ConditionParser(string text, List<ConditionError> errors)
+    private ConditionParser(string text, List<ConditionError> errors, ISet<string>? reads)
     {
         _text = text;
         _errors = errors;
+        _reads = reads;
     }
 
     private enum TokenKind
@@ -92,6 +107,7 @@ internal sealed class ConditionParser
         Amount,
         Count,
         Stage,
+        Tier,
     }
 
     /// <summary>Fact names the language knows, for documentation and hints.</summary>
@@ -102,11 +118,14 @@ internal sealed class ConditionParser
 
     private Token Peek => _tokens[_next];
 
-    /// <summary>The predicate, or null when <paramref name="errors"/> received at least one error.</summary>
-    public static Func<HouseholdFacts, bool>? Parse(string text, List<ConditionError> errors)
+    /// <summary>
+    /// The predicate, or null when <paramref name="errors"/> received at least one error. <paramref name="reads"/>
+    /// receives the names of the facts and functions the condition uses, so storage loads only what is read.
+    /// </summary>
+    public static Func<HouseholdFacts, bool>? Parse(string text, List<ConditionError> errors, ISet<string>? reads = null)
     {
         var before = errors.Count;
-        var parser = new ConditionParser(text, errors);
+        var parser = new ConditionParser(text, errors, reads);
         if (string.IsNullOrWhiteSpace(text))
         {
             errors.Add(new ConditionError(0, "the condition is empty; write one such as investable_assets >= 1m, or remove when"));
@@ -438,6 +457,10 @@ internal sealed class ConditionParser
         {
             Error(name.Offset, $"\"{name.Text}\" is not a fact conditions can use{Spelling.Hint(name.Text, Facts.Keys)} (facts: {string.Join(", ", Facts.Keys)})");
         }
+        else
+        {
+            _reads?.Add(name.Text);
+        }
 
         var op = Peek;
         if (op.Kind != TokenKind.Operator)
@@ -461,6 +484,11 @@ internal sealed class ConditionParser
         if (fact.Kind == FactKind.Stage)
         {
             return CompareStage(op, literal);
+        }
+
+        if (fact.Kind == FactKind.Tier)
+        {
+            return CompareTier(op, literal);
         }
 
         if (literal.Kind != TokenKind.Number)
@@ -513,6 +541,40 @@ internal sealed class ConditionParser
         return op.Text == "!=" ? f => f.Stage != stage : f => f.Stage == stage;
     }
 
+    /// <summary>
+    /// <c>tier = 'A'</c>. An unknown tier (none stored) makes every comparison false, as for any unknown fact,
+    /// so <c>tier != 'A'</c> does not hold for it but <c>not (tier = 'A')</c> does.
+    /// </summary>
+    private Func<HouseholdFacts, bool> CompareTier(Token op, Token literal)
+    {
+        const string values = "'A', 'B', 'C' or 'Unsegmented'";
+        if (op.Text is not ("=" or "==" or "!="))
+        {
+            Error(op.Offset, "tier can only be compared with = or !=, e.g. tier = 'A'");
+            return Never;
+        }
+
+        if (literal.Kind == TokenKind.Name && Tiers.TryGetValue(literal.Text, out var bare))
+        {
+            Error(literal.Offset, $"put the tier in quotes: tier {op.Text} '{bare}'");
+            return Never;
+        }
+
+        if (literal.Kind != TokenKind.Text)
+        {
+            Error(literal.Offset, $"tier is compared with {values}");
+            return Never;
+        }
+
+        if (!Tiers.TryGetValue(literal.Text.Trim(), out var tier))
+        {
+            Error(literal.Offset, $"\"{literal.Text}\" is not a tier; use {values}{Spelling.Hint(literal.Text, Tiers.Keys)}");
+            return Never;
+        }
+
+        return op.Text == "!=" ? f => f.Tier is { } t && t != tier : f => f.Tier == tier;
+    }
+
     private Func<HouseholdFacts, bool>? ParseCall(Token name)
     {
         _next++;
@@ -544,8 +606,13 @@ internal sealed class ConditionParser
         {
             Error(argument.Offset, $"{name.Text} needs {function.Argument}, e.g. {example}");
         }
+        else if (function.Check?.Invoke(argument.Text) is { } wrong)
+        {
+            Error(argument.Offset, wrong);
+        }
         else
         {
+            _reads?.Add(name.Text);
             predicate = function.Build(argument.Text);
         }
 
@@ -595,5 +662,6 @@ internal sealed class ConditionParser
 
     private sealed record Fact(string Name, FactKind Kind, Func<HouseholdFacts, decimal?> Value, string Example);
 
-    private sealed record Function(string Name, string Argument, string Example, Func<string, Func<HouseholdFacts, bool>> Build);
+    /// <summary>A function of the language; <c>Check</c> refuses an argument it cannot use, with the message to show (null accepts any).</summary>
+    private sealed record Function(string Name, string Argument, string Example, Func<string, Func<HouseholdFacts, bool>> Build, Func<string, string?>? Check = null);
 }

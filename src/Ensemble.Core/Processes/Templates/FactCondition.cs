@@ -18,13 +18,17 @@ public sealed class FactCondition
 {
     private readonly Func<HouseholdFacts, bool> _predicate;
 
-    internal FactCondition(string text, Func<HouseholdFacts, bool> predicate)
+    internal FactCondition(string text, Func<HouseholdFacts, bool> predicate, IReadOnlySet<string>? reads = null)
     {
         Text = text;
         _predicate = predicate;
+        Reads = reads ?? new HashSet<string>();
     }
 
     public string Text { get; }
+
+    /// <summary>The facts and functions the condition uses (<c>tier</c>, <c>has_account</c>…), so a loader can skip facts nobody reads.</summary>
+    public IReadOnlySet<string> Reads { get; }
 
     /// <summary>
     /// Parses and type-checks <paramref name="text"/>. On failure <paramref name="errors"/> holds every
@@ -34,9 +38,10 @@ public sealed class FactCondition
     {
         ArgumentNullException.ThrowIfNull(text);
         var found = new List<ConditionError>();
-        var predicate = ConditionParser.Parse(text, found);
+        var reads = new HashSet<string>(StringComparer.Ordinal);
+        var predicate = ConditionParser.Parse(text, found, reads);
         errors = found;
-        condition = predicate is null ? null : new FactCondition(text, predicate);
+        condition = predicate is null ? null : new FactCondition(text, predicate, reads);
         return condition is not null;
     }
 

@@ -119,7 +119,7 @@ public sealed class ConditionTests
     [Theory]
     [InlineData("net_wrth > 1", 0, "\"net_wrth\" is not a fact conditions can use; did you mean \"net_worth\"?")]
     [InlineData("dependents > 1", 0, "did you mean \"dependants\"?")]
-    [InlineData("wealth > 1", 0, "(facts: net_worth, investable_assets, household_income, initial_revenue, recurring_revenue, referrals, products, primary_age, members, dependants, stage)")]
+    [InlineData("wealth > 1", 0, "(facts: net_worth, investable_assets, household_income, initial_revenue, recurring_revenue, referrals, products, primary_age, members, dependants, stage, tier)")]
     [InlineData("net_worth > 'rich'", 12, "net_worth is an amount; compare it with a number, e.g. net_worth >= 2m")]
     [InlineData("referrals >= true", 13, "referrals is a number; compare it with a number, e.g. referrals >= 3")]
     [InlineData("stage > 'client'", 6, "stage can only be compared with = or !=")]
