@@ -85,8 +85,9 @@ public sealed partial class ServiceCalendar(EnsembleDb db, IClock clock)
         db.Operation = LayOutOperation;
         try
         {
-            var months = await ServiceCalendarWriter.SaveReviewMonthsAsync(db, plan.AssignedReviewMonths, clock, cancellationToken);
-            var added = await ServiceCalendarWriter.InsertAsync(db, plan.Placed, clock, cancellationToken);
+            var (months, added) = await ServiceCalendarWriter.WithLargeCacheAsync(db, async () => (
+                await ServiceCalendarWriter.SaveReviewMonthsAsync(db, plan.AssignedReviewMonths, clock, cancellationToken),
+                await ServiceCalendarWriter.InsertAsync(db, plan.Placed, clock, cancellationToken)), cancellationToken);
             var (started, errors) = await StartProcessesAsync(year, scope, clients, settings, versions.Value, actor, cancellationToken);
 
             var names = clients.ToDictionary(c => c.Household.Id);
@@ -162,7 +163,7 @@ public sealed partial class ServiceCalendar(EnsembleDb db, IClock clock)
         }
 
         db.Operation = LayOutOperation;
-        await ServiceCalendarWriter.AttachAsync(db, links, clock, cancellationToken);
+        await ServiceCalendarWriter.WithLargeCacheAsync(db, () => ServiceCalendarWriter.AttachAsync(db, links, clock, cancellationToken), cancellationToken);
         return (started, errors);
     }
 

@@ -24,6 +24,9 @@ internal static class ServiceCalendarWriter
 {
     public const int ChunkSize = 5_000;
 
+    /// <summary>SQLite page cache while a lay-out writes (KiB, as PRAGMA cache_size takes it when negative).</summary>
+    private const int LargeCacheKib = 64 * 1024;
+
     private const string TouchpointColumns = "household_id, year, sequence, kind, starts_at, minutes, advisor_id, topic, instance_id, status, held_at, note, version";
 
     /// <summary>Gives households their review month where they have none yet; returns how many were set.</summary>
@@ -190,6 +193,43 @@ internal static class ServiceCalendarWriter
         }
 
         return written;
+    }
+
+    /// <summary>
+    /// Runs writes on one open connection with, on SQLite, a page cache large enough for the indexes being
+    /// extended (the default 2 MB makes a book-sized insert miss it on nearly every row); the connection's own
+    /// setting is put back afterwards, since pooled connections are shared.
+    /// </summary>
+    public static async Task<T> WithLargeCacheAsync<T>(EnsembleDb db, Func<Task<T>> work, CancellationToken ct)
+    {
+        await db.Database.OpenConnectionAsync(ct);
+        string? restore = null;
+        try
+        {
+            if (db.Provider == StorageProvider.Sqlite)
+            {
+                restore = await ScalarAsync(db, "PRAGMA cache_size", ct);
+                await ScalarAsync(db, $"PRAGMA cache_size = -{LargeCacheKib.ToString(CultureInfo.InvariantCulture)}", ct);
+            }
+
+            return await work();
+        }
+        finally
+        {
+            if (restore is not null)
+            {
+                await ScalarAsync(db, $"PRAGMA cache_size = {restore}", CancellationToken.None);
+            }
+
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private static async Task<string> ScalarAsync(EnsembleDb db, string sql, CancellationToken ct)
+    {
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToString(await command.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture) ?? "";
     }
 
     /// <summary>One chunk in one transaction, in turn with the process's other SQLite writers: the rows, then their audit events, then commit.</summary>

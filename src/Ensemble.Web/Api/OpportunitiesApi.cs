@@ -33,7 +33,7 @@ internal static class OpportunitiesApi
         household.MapPost("/{id:long}/stage", Move).Allow(AccessKind.Household).WithSummary("Move to a stage, with a note; Won and Lost close it. Honours If-Match.");
 
         api.MapGet("/opportunities", List).Allow(AccessKind.AnyStaff).WithTags("Opportunities")
-            .WithSummary("The pipeline in the households I may see, by stage then expected close; filter by stage, kind, owner; paged.");
+            .WithSummary("The pipeline in the households I may see, by stage then expected close; filter by ?stage, ?kind, ?owner (role); ?closed=true adds won and lost; paged.");
 
         var reports = api.MapGroup("/reports").WithTags("Reports");
         reports.MapGet("/pipeline", Report).Allow(AccessKind.ManagePractice).WithSummary("Pipeline value by stage, conversion between stages and time in stage for ?from..?to (default: the last year).");
