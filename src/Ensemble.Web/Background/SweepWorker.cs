@@ -8,9 +8,13 @@ namespace Ensemble.Web.Background;
 /// Runs the clock-driven sweep (overdue flags, periodic process starts) at startup and then every
 /// <c>sweep-interval-seconds</c>. Every node runs it: the sweep is safe to run concurrently.
 /// </summary>
-internal sealed class SweepWorker(IServiceScopeFactory scopes, EnsembleSettings settings, BackgroundWorkOptions options, ILogger<SweepWorker> log)
+internal sealed class SweepWorker(IServiceScopeFactory scopes, EnsembleSettings settings, BackgroundWorkOptions options, IHostApplicationLifetime lifetime, ILogger<SweepWorker> log)
     : BackgroundService
 {
+    // The first sweep waits until the app serves and then a little longer: its passes (tiers, reminders,
+    // contacts, pipeline) would otherwise compete with startup for the CPU and delay the first request.
+    private static readonly TimeSpan FirstSweepDelay = TimeSpan.FromSeconds(5);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!options.Enabled || options.SweepInterval is not { } interval)
@@ -19,6 +23,16 @@ internal sealed class SweepWorker(IServiceScopeFactory scopes, EnsembleSettings 
         }
 
         await Task.Yield();
+        try
+        {
+            await WhenStartedAsync(stoppingToken);
+            await Task.Delay(interval < FirstSweepDelay ? interval : FirstSweepDelay, stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return;
+        }
+
         using var ticks = new PeriodicTimer(interval);
         try
         {
@@ -32,6 +46,13 @@ internal sealed class SweepWorker(IServiceScopeFactory scopes, EnsembleSettings 
         {
             // Stopping.
         }
+    }
+
+    private Task WhenStartedAsync(CancellationToken stoppingToken)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        return started.Task.WaitAsync(stoppingToken);
     }
 
     private async Task SweepOnceAsync(TimeSpan interval, CancellationToken stoppingToken)

@@ -39,12 +39,24 @@ public sealed class HouseholdCalendarViewComponent(EnsembleDb db, IClock clock) 
             ? asked
             : nextPlanned ?? (years.Count > 0 ? years[^1] : today.Year);
 
+        // What follows a meeting is usually the year's next one, already in the list; only the year's last asks the
+        // calendar, which works out next year's review around everyone's bookings.
         var calendar = new ServiceCalendar(db, clock);
+        var meetings = await new ServiceCalendarViews(db).ForHouseholdAsync(household, year, cancellationToken);
         var lines = new List<CalendarLine>();
-        foreach (var meeting in await new ServiceCalendarViews(db).ForHouseholdAsync(household, year, cancellationToken))
+        foreach (var meeting in meetings)
         {
-            var next = meeting.Status == TouchpointStatus.Planned ? await calendar.ProposeNextAsync(new TouchpointId(meeting.Id), cancellationToken) : default;
-            lines.Add(new CalendarLine(meeting, next.IsSuccess ? next.Value : null));
+            TouchpointProposal? next = null;
+            if (meeting.Status == TouchpointStatus.Planned)
+            {
+                var following = meetings.FirstOrDefault(m => m.Sequence == meeting.Sequence + 1);
+                var proposed = following is null ? await calendar.ProposeNextAsync(new TouchpointId(meeting.Id), cancellationToken) : default;
+                next = following is not null
+                    ? new TouchpointProposal(following.Year, following.Sequence, following.Kind, following.Minutes, following.StartsAt, following.Advisor, following.Topic, following.TopicTitle, following, null)
+                    : proposed.IsSuccess ? proposed.Value : null;
+            }
+
+            lines.Add(new CalendarLine(meeting, next));
         }
 
         if (message is null && TempData[MessageKey] is string stored)
