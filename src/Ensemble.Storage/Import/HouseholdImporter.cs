@@ -50,11 +50,17 @@ public sealed class HouseholdImporter(EnsembleDb db, IClock clock)
         var outcome = kind == ImportKind.Households
             ? await ApplyHouseholdsAsync(rows.Cast<HouseholdRow>().ToList(), cancellationToken)
             : await ApplyChildrenAsync(kind, rows, cancellationToken);
-        if (_changed.Count > 0)
+        if (_changed.Count is > 0 and <= ServiceModel.TierBook.InlineRecomputeLimit)
         {
             db.ChangeTracker.Clear();
             await new ServiceModel.TierBook(db, clock).RecomputeAsync(_changed, actor, cancellationToken);
             db.Operation = "import-" + kind.ToString().ToLowerInvariant();
+        }
+        else if (_changed.Count > 0)
+        {
+            // A whole book at once: re-deciding inside the import would multiply its time, so the next
+            // sweep (or `ensemble tiers recompute`) re-decides every household instead.
+            await ServiceModel.TierBook.RecomputeAtNextSweepAsync(db, cancellationToken);
         }
 
         if (onEvents is not null && outcome.Events.Count > 0)

@@ -27,6 +27,11 @@ public sealed record TierView(Household Household, TierDecision Decision, Househ
 /// </summary>
 public sealed class TierBook(EnsembleDb db, IClock clock)
 {
+    /// <summary>Imports that change at most this many households re-decide their tiers in the same transaction.</summary>
+    public const int InlineRecomputeLimit = 2_000;
+
+    private const string DailyCursor = "tiers:daily";
+
     private const int Batch = 1000;
 
     /// <summary>Re-decides the given households (all when null) and stores what changed. Safe to run again: a repeat writes nothing.</summary>
@@ -84,7 +89,7 @@ public sealed class TierBook(EnsembleDb db, IClock clock)
     /// </summary>
     public async Task<TierRecomputeReport?> RecomputeDailyAsync(string actor = "ensemble", CancellationToken cancellationToken = default)
     {
-        const string cursorId = "tiers:daily";
+        const string cursorId = DailyCursor;
         var firm = await WorkContextLoader.FirmAsync(db, cancellationToken);
         var now = clock.GetCurrentInstant();
         var cursor = await db.PeriodicCursors.AsNoTracking().SingleOrDefaultAsync(c => c.TriggerId == cursorId, cancellationToken);
@@ -117,6 +122,10 @@ public sealed class TierBook(EnsembleDb db, IClock clock)
         db.ChangeTracker.Clear();
         return report;
     }
+
+    /// <summary>Makes the next sweep re-decide every household (after a change too large to re-decide on the spot).</summary>
+    public static Task RecomputeAtNextSweepAsync(EnsembleDb db, CancellationToken cancellationToken = default) =>
+        db.PeriodicCursors.Where(c => c.TriggerId == DailyCursor).ExecuteDeleteAsync(cancellationToken);
 
     /// <summary>The household's tier explained criterion by criterion, with any override, under the firm's model.</summary>
     public async Task<TierView?> ExplainAsync(string key, CancellationToken cancellationToken = default)
