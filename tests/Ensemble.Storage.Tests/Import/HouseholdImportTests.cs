@@ -23,6 +23,30 @@ public sealed class HouseholdImportTests
 
     [Theory]
     [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task Import_DecidesTheTierOfEveryHouseholdItChanges_InTheSameTransaction(StorageProvider provider)
+    {
+        await using var s = await PracticeScenario.CreateAsync(provider);
+        var importer = new HouseholdImporter(s.Db, s.Clock);
+
+        await importer.ImportAsync(ImportKind.Households, Write("households.csv", Households), "admin");
+        var tiers = await s.Db.HouseholdTiers.AsNoTracking().Join(s.Db.Households, t => t.HouseholdId, h => h.Id, (t, h) => new { h.Key, t.Computed, t.Missing }).ToListAsync();
+        await importer.ImportAsync(ImportKind.Members, Write("members.csv", """
+            household_id,member_id,first_name,last_name,birth_date,relationship,email
+            HH-100,M1,Claire,Moreau,1968-04-02,primary,claire@moreau.example
+            """), "admin");
+        var moreau = await s.Db.HouseholdTiers.AsNoTracking().Join(s.Db.Households.Where(h => h.Key == "HH-100"), t => t.HouseholdId, h => h.Id, (t, h) => t).SingleAsync();
+
+        // Five of eight criteria meet A from the stated facts alone; Sato's thin file is named, not a quiet C.
+        Assert.Equal(global::Ensemble.ServiceModel.ServiceTier.A, tiers.Single(t => t.Key == "HH-100").Computed);
+        var sato = tiers.Single(t => t.Key == "HH-101");
+        Assert.Equal(global::Ensemble.ServiceModel.ServiceTier.Unsegmented, sato.Computed);
+        Assert.Contains("NetWorth", sato.Missing);
+        Assert.Contains("Age", tiers.Single(t => t.Key == "HH-100").Missing);
+        Assert.DoesNotContain("Age", moreau.Missing);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
     public async Task Import_CreatesHouseholdsWithMembersAccountsAndPolicies(StorageProvider provider)
     {
         await using var s = await PracticeScenario.CreateAsync(provider);
