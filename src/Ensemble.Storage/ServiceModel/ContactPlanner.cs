@@ -309,15 +309,9 @@ public sealed class ContactPlanner(EnsembleDb db, IClock clock)
 
         // A household with no stored tier yet is decided from its facts, which need its accounts and policies too.
         var untiered = households.Where(h => !tiers.ContainsKey(h.Id)).Select(h => h.Id).ToList();
-        if (untiered.Count > 0)
+        foreach (var (id, tier) in await TierBook.DecideUnstoredAsync(db, untiered, today, settings.TierModel, cancellationToken))
         {
-            foreach (var h in await db.Households.AsNoTracking().AsSplitQuery()
-                .Include(h => h.Members).Include(h => h.Accounts).Include(h => h.Policies)
-                .Where(h => EF.Parameter(untiered).Contains(h.Id))
-                .ToListAsync(cancellationToken))
-            {
-                tiers[h.Id] = Tiering.Decide(h.Facts(today), settings.TierModel).Tier;
-            }
+            tiers[id] = tier;
         }
 
         var events = (await db.LifeEvents.AsNoTracking().Where(e => EF.Parameter(list).Contains(e.HouseholdId)).ToListAsync(cancellationToken))

@@ -18,9 +18,6 @@ internal sealed record CalendarClient(CalendarHousehold Household, string Key, s
 /// </summary>
 internal static class ServiceCalendarInputs
 {
-    /// <summary>Households whose facts are read per query when a tier must be decided from them.</summary>
-    private const int FactsChunk = 2_000;
-
     /// <summary>Client households (all, or those given) with the calendar's view of each.</summary>
     public static async Task<List<CalendarClient>> ClientsAsync(
         EnsembleDb db, IReadOnlyCollection<HouseholdId>? only, ServiceSettings settings, LocalDate today, CancellationToken ct)
@@ -51,16 +48,9 @@ internal static class ServiceCalendarInputs
 
         // Households never tiered are decided from their facts now, as the household page does.
         var undecided = households.Where(h => !tiers.ContainsKey(h.Id)).Select(h => h.Id).ToList();
-        foreach (var chunk in undecided.Chunk(FactsChunk))
+        foreach (var (id, tier) in await TierBook.DecideUnstoredAsync(db, undecided, today, settings.TierModel, ct))
         {
-            var loaded = await db.Households.AsNoTracking().AsSplitQuery()
-                .Include(h => h.Members).Include(h => h.Accounts).Include(h => h.Policies)
-                .Where(h => chunk.Contains(h.Id))
-                .ToListAsync(ct);
-            foreach (var household in loaded)
-            {
-                tiers[household.Id] = Tiering.Decide(household.Facts(today), settings.TierModel).Tier;
-            }
+            tiers[id] = tier;
         }
 
         var team = await teamQuery.Select(a => new { a.HouseholdId, a.RoleKey, a.StaffId }).ToListAsync(ct);

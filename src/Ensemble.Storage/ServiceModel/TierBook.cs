@@ -123,6 +123,30 @@ public sealed class TierBook(EnsembleDb db, IClock clock)
         return report;
     }
 
+    /// <summary>
+    /// Tiers for households that have no stored tier yet, decided from their facts as the household page
+    /// does (nothing is stored). Used where a plan must not wait for the first recompute.
+    /// </summary>
+    public static async Task<Dictionary<HouseholdId, ServiceTier>> DecideUnstoredAsync(
+        EnsembleDb db, IReadOnlyCollection<HouseholdId> ids, LocalDate today, TierModel model, CancellationToken cancellationToken = default)
+    {
+        var tiers = new Dictionary<HouseholdId, ServiceTier>(ids.Count);
+        foreach (var chunk in ids.Chunk(Batch))
+        {
+            var list = chunk.ToList();
+            var households = await db.Households.AsNoTracking().AsSplitQuery()
+                .Include(h => h.Members).Include(h => h.Accounts).Include(h => h.Policies)
+                .Where(h => EF.Parameter(list).Contains(h.Id))
+                .ToListAsync(cancellationToken);
+            foreach (var household in households)
+            {
+                tiers[household.Id] = TierClassifier.Classify(household.Facts(today), model).Tier;
+            }
+        }
+
+        return tiers;
+    }
+
     /// <summary>Makes the next sweep re-decide every household (after a change too large to re-decide on the spot).</summary>
     public static Task RecomputeAtNextSweepAsync(EnsembleDb db, CancellationToken cancellationToken = default) =>
         db.PeriodicCursors.Where(c => c.TriggerId == DailyCursor).ExecuteDeleteAsync(cancellationToken);
