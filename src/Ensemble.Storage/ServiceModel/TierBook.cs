@@ -84,43 +84,29 @@ public sealed class TierBook(EnsembleDb db, IClock clock)
 
     /// <summary>
     /// Re-decides every household once per firm day, because facts change with the calendar too (a primary
-    /// client's birthday moves them between age bands). Later calls the same day return null; two nodes racing
-    /// on the first call of a day do the same idempotent work.
+    /// client's birthday moves them between age bands). The day is claimed first, so of several nodes sweeping
+    /// at once only one recomputes; later calls the same day return null. A failed recompute gives the day back.
     /// </summary>
     public async Task<TierRecomputeReport?> RecomputeDailyAsync(string actor = "ensemble", CancellationToken cancellationToken = default)
     {
-        const string cursorId = DailyCursor;
         var firm = await WorkContextLoader.FirmAsync(db, cancellationToken);
-        var now = clock.GetCurrentInstant();
-        var cursor = await db.PeriodicCursors.AsNoTracking().SingleOrDefaultAsync(c => c.TriggerId == cursorId, cancellationToken);
-        if (cursor is not null && cursor.LastSweptAt.InZone(firm.Zone).Date >= firm.Today(clock))
+        var startOfToday = firm.Today(clock).AtStartOfDayInZone(firm.Zone).ToInstant();
+        var claim = await DailyClaim.TryClaimAsync(db, DailyCursor, clock.GetCurrentInstant(), startOfToday, cancellationToken);
+        if (!claim.Claimed)
         {
             return null;
         }
 
-        var report = await RecomputeAsync(null, actor, cancellationToken);
-        db.ChangeTracker.Clear();
-        var row = await db.PeriodicCursors.SingleOrDefaultAsync(c => c.TriggerId == cursorId, cancellationToken);
-        if (row is null)
-        {
-            db.PeriodicCursors.Add(new PeriodicCursor { TriggerId = cursorId, LastSweptAt = now });
-        }
-        else
-        {
-            row.LastSweptAt = now;
-        }
-
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            return await RecomputeAsync(null, actor, cancellationToken);
         }
-        catch (DbUpdateException)
+        catch
         {
-            // Another node recorded the same day first; its recompute did the same work.
+            db.ChangeTracker.Clear();
+            await DailyClaim.ReleaseAsync(db, DailyCursor, claim, CancellationToken.None);
+            throw;
         }
-
-        db.ChangeTracker.Clear();
-        return report;
     }
 
     /// <summary>

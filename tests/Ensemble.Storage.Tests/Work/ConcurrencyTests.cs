@@ -98,4 +98,23 @@ public sealed class ConcurrencyTests
         Assert.Equal(2, december.OccurrencesSkipped);
         Assert.Equal(2, await s.Db.Instances.CountAsync());
     }
+
+    [Theory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task TwoNodesStartingTheDailyTierRecomputeAtOnce_OnlyOneRecomputes_AndEveryHouseholdHasOneTier(StorageProvider provider)
+    {
+        await using var s = await PracticeScenario.CreateAsync(provider, Templates.File(Templates.AccountReview));
+
+        await using var first = s.OpenAnother();
+        await using var second = s.OpenAnother();
+        var reports = await Task.WhenAll(
+            new global::Ensemble.Storage.ServiceModel.TierBook(first, s.Clock).RecomputeDailyAsync("node-a"),
+            new global::Ensemble.Storage.ServiceModel.TierBook(second, s.Clock).RecomputeDailyAsync("node-b"));
+
+        Assert.Single(reports, r => r is not null);
+        var households = await s.Db.Households.CountAsync();
+        Assert.Equal(households, await s.Db.HouseholdTiers.CountAsync());
+        await using var later = s.OpenAnother();
+        Assert.Null(await new global::Ensemble.Storage.ServiceModel.TierBook(later, s.Clock).RecomputeDailyAsync("node-a"));
+    }
 }
