@@ -29,6 +29,7 @@ internal static class EnsembleCommand
         root.Subcommands.Add(WorkCommands.SweepCommand());
         root.Subcommands.Add(AuditCommands.Build());
         root.Subcommands.Add(SignInCommands.Build());
+        root.Subcommands.Add(TokenCommands.Build());
         root.Subcommands.Add(TierCommands.Build());
         root.Subcommands.Add(CalendarCommands.Build());
         root.Subcommands.Add(ReminderCommands.Build());

@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Security.Claims;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Encodings.Web;
 using Ensemble.Storage;
+using Ensemble.Storage.Access;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
@@ -19,11 +18,11 @@ internal sealed class ApiTokenAuthentication(IOptionsMonitor<AuthenticationSchem
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiToken";
-    public const string Prefix = "ens_";
+    public const string Prefix = ApiTokenSecrets.Prefix;
 
-    public static string NewToken() => Prefix + Base64Url(RandomNumberGenerator.GetBytes(32));
+    public static string NewToken() => ApiTokenSecrets.NewToken();
 
-    public static string HashOf(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+    public static string HashOf(string token) => ApiTokenSecrets.HashOf(token);
 
     public static bool Carries(HttpRequest request) =>
         request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase);
@@ -73,6 +72,4 @@ internal sealed class ApiTokenAuthentication(IOptionsMonitor<AuthenticationSchem
     public static string CacheKey(string hash) => "token:" + hash;
 
     private sealed record TokenHolder(Ensemble.Common.StaffId StaffId, string Handle);
-
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }
