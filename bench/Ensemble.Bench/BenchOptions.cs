@@ -38,7 +38,7 @@ internal sealed record BenchOptions(
 
     public const string DefaultPostgres = "Host=127.0.0.1;Port=55432;Username=postgres;Password=ensemble-test";
 
-    public static readonly string[] AllScenarios = ["transitions", "bulk-start", "my-tasks", "import", "web", "tiers", "calendar", "capacity"];
+    public static readonly string[] AllScenarios = ["transitions", "bulk-start", "my-tasks", "import", "web", "tiers", "calendar", "capacity", "advisory-eval"];
 
     public const string Usage = """
         Ensemble benchmarks: end-to-end figures for the issue's targets.
@@ -47,7 +47,8 @@ internal sealed record BenchOptions(
 
           --db sqlite|postgres|both      providers to measure (default both)
           --scale small|full             small is a <60 s smoke run; full is what results.md reports (default small)
-          --scenario NAME[,NAME]         transitions, bulk-start, my-tasks, import, web, tiers, calendar, capacity (default all)
+          --scenario NAME[,NAME]         transitions, bulk-start, my-tasks, import, web, tiers, calendar, capacity,
+                                         advisory-eval (default all)
           --workers N[,N]                concurrent workers for the transition scenario (default 1,4)
 
         PostgreSQL: ENSEMBLE_BENCH_POSTGRES (a superuser connection; default the local test server

@@ -52,6 +52,7 @@ var scenarios = new (string Key, string Name, Func<BenchOptions, StorageProvider
     ("tiers", TierScenario.Name, TierScenario.RunAsync),
     ("calendar", CalendarScenario.Name, CalendarScenario.RunAsync),
     ("capacity", CapacityScenario.Name, CapacityScenario.RunAsync),
+    ("advisory-eval", AdvisoryEvaluationScenario.Name, AdvisoryEvaluationScenario.RunAsync),
 };
 foreach (var (key, name, run) in scenarios.Where(s => options.Scenarios.Contains(s.Key)))
 {

@@ -175,6 +175,7 @@ public sealed class AdvisoryFramework
         var assignments = new List<Expression>();
         var variables = new List<ParameterExpression>();
         var types = new List<RuleType>();
+        var letValues = new Dictionary<ParameterExpression, Expression>();
         foreach (var let in rule.Lets)
         {
             var value = binder.Bind(let.Value);
@@ -183,13 +184,14 @@ public sealed class AdvisoryFramework
                 variables.Add(variable);
                 types.Add(value.Type);
                 assignments.Add(Expression.Assign(variable, value.Code));
+                letValues[variable] = LetInliner.Inline(value.Code, letValues);
             }
         }
 
         var when = binder.Condition(rule.When, "'when'");
         var last = rule.Variants.Count - 1;
         var variantKeys = new HashSet<string>(StringComparer.Ordinal);
-        Expression chosen = Expression.Constant(CouldNotEvaluate);
+        var variantConditions = new Expression?[rule.Variants.Count];
         for (var i = last; i >= 0; i--)
         {
             var variant = rule.Variants[i];
@@ -205,7 +207,6 @@ public sealed class AdvisoryFramework
                     errors.Add(new RuleDiagnostic(file, variant.Line, variant.Column, "only the last variant may leave out 'if'; the ones after it could never be chosen"));
                 }
 
-                chosen = Expression.Constant(i + 1);
                 continue;
             }
 
@@ -214,17 +215,7 @@ public sealed class AdvisoryFramework
                 errors.Add(new RuleDiagnostic(file, variant.Line, variant.Column, "the last variant must not have 'if': it is the one chosen when no other applies"));
             }
 
-            if (binder.Condition(variant.Condition, "a variant's 'if'") is { } condition)
-            {
-                var test = Expression.Variable(typeof(double), "variant");
-                chosen = Expression.Block(
-                    [test],
-                    Expression.Assign(test, condition),
-                    Expression.Condition(
-                        Expression.Equal(test, Expression.Constant(1.0)),
-                        Expression.Constant(i + 1),
-                        Expression.Condition(Expression.Equal(test, Expression.Constant(0.0)), chosen, Expression.Constant(CouldNotEvaluate))));
-            }
+            variantConditions[i] = binder.Condition(variant.Condition, "a variant's 'if'");
         }
 
         if (when is null)
@@ -232,16 +223,45 @@ public sealed class AdvisoryFramework
             return null;
         }
 
-        var raised = Expression.Variable(typeof(double), "raised");
-        var outcome = Expression.Condition(
-            Expression.Equal(raised, Expression.Constant(1.0)),
-            chosen,
-            Expression.Condition(Expression.Equal(raised, Expression.Constant(0.0)), Expression.Constant(NotRaised), Expression.Constant(CouldNotEvaluate)));
-        var body = Expression.Block(
-            variables.Append(raised),
-            assignments
-                .Append(Expression.Assign(raised, when))
-                .Append(Expression.Assign(Expression.ArrayAccess(outcomes, Expression.Constant(index)), outcome)));
+        // The rule runs as branches: each condition jumps on as soon as it is settled, and named values are
+        // computed where a condition reads them, so a household the first condition rules out costs one test.
+        var slot = Expression.ArrayAccess(outcomes, Expression.Constant(index));
+        var branches = new ConditionBranches();
+        var raised = Expression.Label("raised");
+        var notRaised = Expression.Label("notRaised");
+        var couldNotEvaluate = Expression.Label("couldNotEvaluate");
+        var done = Expression.Label("done");
+        branches.Emit(LetInliner.Inline(when, letValues), raised, notRaised, couldNotEvaluate);
+        branches.Code.Add(Expression.Label(raised));
+        for (var i = 0; i <= last; i++)
+        {
+            if (rule.Variants[i].Condition is null)
+            {
+                branches.Code.Add(Expression.Assign(slot, Expression.Constant(i + 1)));
+                branches.Code.Add(Expression.Goto(done));
+                break;
+            }
+
+            if (variantConditions[i] is { } condition)
+            {
+                var chosen = Expression.Label($"variant{i + 1}");
+                var next = Expression.Label();
+                branches.Emit(LetInliner.Inline(condition, letValues), chosen, next, couldNotEvaluate);
+                branches.Code.Add(Expression.Label(chosen));
+                branches.Code.Add(Expression.Assign(slot, Expression.Constant(i + 1)));
+                branches.Code.Add(Expression.Goto(done));
+                branches.Code.Add(Expression.Label(next));
+            }
+        }
+
+        branches.Code.Add(Expression.Goto(couldNotEvaluate));
+        branches.Code.Add(Expression.Label(notRaised));
+        branches.Code.Add(Expression.Assign(slot, Expression.Constant(NotRaised)));
+        branches.Code.Add(Expression.Goto(done));
+        branches.Code.Add(Expression.Label(couldNotEvaluate));
+        branches.Code.Add(Expression.Assign(slot, Expression.Constant(CouldNotEvaluate)));
+        branches.Code.Add(Expression.Label(done));
+        var body = Expression.Block(branches.Temporaries, branches.Code);
 
         var explainBody = new List<Expression>(assignments);
         for (var i = 0; i < variables.Count; i++)
