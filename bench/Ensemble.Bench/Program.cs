@@ -53,6 +53,8 @@ var scenarios = new (string Key, string Name, Func<BenchOptions, StorageProvider
     ("calendar", CalendarScenario.Name, CalendarScenario.RunAsync),
     ("capacity", CapacityScenario.Name, CapacityScenario.RunAsync),
     ("advisory-eval", AdvisoryEvaluationScenario.Name, AdvisoryEvaluationScenario.RunAsync),
+    ("consolidate", ConsolidateScenario.Name, ConsolidateScenario.RunAsync),
+    ("nightly-run", NightlyRunScenario.Name, NightlyRunScenario.RunAsync),
 };
 foreach (var (key, name, run) in scenarios.Where(s => options.Scenarios.Contains(s.Key)))
 {

@@ -37,6 +37,8 @@ internal static class EnsembleCommand
         root.Subcommands.Add(OpportunityCommands.Build());
         root.Subcommands.Add(ServiceModelCommands.Build());
         root.Subcommands.Add(CapacityCommands.Build());
+        root.Subcommands.Add(SourceCommands.Build());
+        AdvisoryCommands.AddTo(root);
         return root;
     }
 }

@@ -17,7 +17,7 @@ internal sealed class AuditCapture
 {
     private static readonly HashSet<Type> NotAudited = [typeof(AuditRow), typeof(AuditHeadRow), typeof(PeriodicCursor), typeof(TriggerOccurrence),
         typeof(Access.IdempotentRequest), typeof(Timers.DueTimer), typeof(Access.ProtectionKey),
-        typeof(global::Ensemble.Practice.StaffNotification)];
+        typeof(global::Ensemble.Practice.StaffNotification), typeof(global::Ensemble.Advisory.Alerts.Alert), typeof(global::Ensemble.Advisory.Alerts.AlertChange), typeof(Advisory.AdvisoryRunRow), typeof(Advisory.UnevaluatedRow)];
 
     // Credentials are recorded as changed, never with their values.
     private static readonly HashSet<string> Secret = [nameof(Access.UserAccount.PasswordHash), nameof(Access.UserAccount.SecurityStamp),

@@ -71,6 +71,30 @@ public abstract class EnsembleDb : DbContext
 
     public DbSet<StaffNotification> Notifications => Set<StaffNotification>();
 
+    public DbSet<global::Ensemble.Consolidation.DataSource> DataSources => Set<global::Ensemble.Consolidation.DataSource>();
+
+    public DbSet<Consolidation.ConsolidationSettingsRow> ConsolidationSettings => Set<Consolidation.ConsolidationSettingsRow>();
+
+    public DbSet<Consolidation.SourceImportRow> SourceImports => Set<Consolidation.SourceImportRow>();
+
+    public DbSet<Consolidation.SourceValueRow> SourceValues => Set<Consolidation.SourceValueRow>();
+
+    public DbSet<Consolidation.ConsolidatedValueRow> ConsolidatedValues => Set<Consolidation.ConsolidatedValueRow>();
+
+    public DbSet<global::Ensemble.Consolidation.Discrepancy> Discrepancies => Set<global::Ensemble.Consolidation.Discrepancy>();
+
+    public DbSet<Consolidation.FactSheetRow> FactSheets => Set<Consolidation.FactSheetRow>();
+
+    public DbSet<global::Ensemble.Advisory.Alerts.Alert> Alerts => Set<global::Ensemble.Advisory.Alerts.Alert>();
+
+    public DbSet<global::Ensemble.Advisory.Alerts.AlertChange> AlertChanges => Set<global::Ensemble.Advisory.Alerts.AlertChange>();
+
+    public DbSet<Advisory.AdvisorySettingsRow> AdvisorySettings => Set<Advisory.AdvisorySettingsRow>();
+
+    public DbSet<Advisory.AdvisoryRunRow> AdvisoryRuns => Set<Advisory.AdvisoryRunRow>();
+
+    public DbSet<Advisory.UnevaluatedRow> Unevaluated => Set<Advisory.UnevaluatedRow>();
+
     /// <summary>Who is making the changes (a staff handle, or "ensemble" for the system itself).</summary>
     public string Actor { get; set; } = "ensemble";
 

@@ -210,6 +210,8 @@ internal static class EnsembleModel
         });
 
         ConfigureAccess(model);
+        Consolidation.ConsolidationModel.Configure(model);
+        Advisory.AdvisoryModel.Configure(model);
     }
 
     private static void ConfigureAccess(ModelBuilder model)

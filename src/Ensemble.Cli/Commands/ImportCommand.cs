@@ -10,7 +10,21 @@ internal static class ImportCommand
 {
     public static Command Build()
     {
-        var command = new Command("import", "Import households, members, accounts or policies from CSV (documented headers; all or nothing; safe to re-run).");
+        var source = new Option<string?>("--source")
+        {
+            Description = "Import a registered source's facts: CSV with a household column, one column per fact key and optionally verified_at, "
+                + "or .json [{\"household\": \"HH-1001\", \"verified_at\": \"2026-11-01\", \"facts\": {\"income\": 250000}}]. E.g. ensemble import --source planning FILE.",
+        };
+        var sourceFile = new Argument<string?>("file") { Description = "With --source: the source's CSV or .json file.", Arity = ArgumentArity.ZeroOrOne };
+        var command = new Command("import", "Import households, members, accounts or policies from CSV, or a data source's facts with --source (documented headers; all or nothing; safe to re-run).")
+        {
+            source,
+            sourceFile,
+        };
+        Runner.WithFirm(command, async (parse, session, db, cancellationToken) =>
+            parse.GetValue(source) is not { } key || parse.GetValue(sourceFile) is not { } path
+                ? Output.Fail("Say what to import: `ensemble import households FILE` (or members, accounts, policies), or `ensemble import --source KEY FILE`.")
+                : await SourceCommands.ImportAsync(session, db, key, path, cancellationToken));
         foreach (var kind in Enum.GetValues<ImportKind>())
         {
             var file = new Argument<string>("file") { Description = "CSV file." };

@@ -83,6 +83,8 @@ public sealed class DemoFirm(EnsembleDb db, IClock clock)
         var monday = today.Next(IsoDayOfWeek.Monday);
         await new StaffDirectory(db, clock).MarkAwayAsync("tom", monday, monday.PlusDays(4), "Vacation", "elena", cancellationToken);
         processes += await ServiceModel.ServiceCalendarDemo.LayOutAsync(db, clock, actor, cancellationToken);
+        await Consolidation.DemoSources.AddAsync(db, clock, actor, cancellationToken);
+        await new Advisory.AdvisoryRun(db, clock).RunAsync(actor, cancellationToken); // after the fact sheets exist, so the demo opens with alerts
 
         var open = await db.Tasks.CountAsync(t => t.Status == WorkTaskStatus.Open || t.Status == WorkTaskStatus.InProgress, cancellationToken);
         return new DemoSummary(setup.Value.Name, staff.Count, houses.Count, processes, open, People.Select(p => (p.Handle, p.Name, string.Join(", ", p.Roles))).ToList());

@@ -26,6 +26,7 @@ public sealed class Sweep(EnsembleDb db, IClock clock)
         var overdue = await MarkOverdueAsync(firm.Today(clock), actor, cancellationToken);
         var (started, skipped) = await StartPeriodicAsync(firm, actor, cancellationToken);
         await new ServiceModel.TierBook(db, clock).RecomputeDailyAsync(actor, cancellationToken);
+        await new Advisory.AdvisoryRun(db, clock).RunDailyAsync(actor, cancellationToken);
         return new SweepReport(overdue, started, skipped);
     }
 

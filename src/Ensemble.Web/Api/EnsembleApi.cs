@@ -27,6 +27,9 @@ internal static class EnsembleApi
         OpportunitiesApi.Map(api);
         TiersApi.Map(api);
         CalendarApi.Map(api);
+        SourcesApi.Map(api);
+        AlertsApi.Map(api);
+        AdvisoryApi.Map(api);
     }
 
     private static async Task<IResult> Health(EnsembleDb db, CancellationToken cancellationToken) =>

@@ -24,6 +24,271 @@ namespace Ensemble.Storage.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Ensemble.Advisory.Alerts.Alert", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id")
+                        .HasAnnotation("Sqlite:ValueGenerationStrategy", SqliteValueGenerationStrategy.Autoincrement);
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Explanation")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("character varying(8000)")
+                        .HasColumnName("explanation");
+
+                    b.Property<bool>("HoldsUntilCleared")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("boolean")
+                        .HasDefaultValue(false)
+                        .HasColumnName("holds_until_cleared");
+
+                    b.Property<long>("HouseholdId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("household_id");
+
+                    b.Property<long?>("PreviousAlertId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("previous_alert_id");
+
+                    b.Property<long>("RaisedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("raised_at");
+
+                    b.Property<int>("ReopenCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("reopen_count");
+
+                    b.Property<string>("Resolution")
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("resolution");
+
+                    b.Property<string>("ResolutionNote")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("resolution_note");
+
+                    b.Property<long?>("ResolvedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("resolved_at");
+
+                    b.Property<string>("RuleKey")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)")
+                        .HasColumnName("rule_key");
+
+                    b.Property<int?>("SnoozedUntil")
+                        .HasColumnType("integer")
+                        .HasColumnName("snoozed_until");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<long>("StatusChangedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("status_changed_at");
+
+                    b.Property<string>("StatusChangedBy")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)")
+                        .HasColumnName("status_changed_by");
+
+                    b.Property<string>("TypeKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("type_key");
+
+                    b.Property<long?>("VariantChangedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("variant_changed_at");
+
+                    b.Property<string>("VariantKey")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("variant_key");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_alerts");
+
+                    b.HasIndex(new[] { "HouseholdId" }, "ix_alerts_held")
+                        .HasDatabaseName("ix_alerts_held")
+                        .HasFilter("holds_until_cleared");
+
+                    b.HasIndex(new[] { "HouseholdId" }, "ix_alerts_household_id")
+                        .HasDatabaseName("ix_alerts_household_id");
+
+                    b.HasIndex(new[] { "HouseholdId", "RuleKey" }, "ix_alerts_open")
+                        .IsUnique()
+                        .HasDatabaseName("ix_alerts_open")
+                        .HasFilter("status <> 'Resolved'");
+
+                    b.HasIndex(new[] { "HouseholdId", "TypeKey", "SnoozedUntil" }, "ix_alerts_open_types")
+                        .HasDatabaseName("ix_alerts_open_types")
+                        .HasFilter("status <> 'Resolved'");
+
+                    b.ToTable("alerts", (string)null);
+                });
+
+            modelBuilder.Entity("Ensemble.Advisory.Alerts.AlertChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)")
+                        .HasColumnName("actor");
+
+                    b.Property<long>("AlertId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("alert_id");
+
+                    b.Property<long>("At")
+                        .HasColumnType("bigint")
+                        .HasColumnName("at");
+
+                    b.Property<string>("From")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("from_status");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(2040)
+                        .HasColumnType("character varying(2040)")
+                        .HasColumnName("note");
+
+                    b.Property<string>("To")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("to_status");
+
+                    b.Property<string>("What")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("what");
+
+                    b.HasKey("Id")
+                        .HasName("pk_alert_changes");
+
+                    b.HasIndex("AlertId")
+                        .HasDatabaseName("ix_alert_changes_alert_id");
+
+                    b.ToTable("alert_changes", (string)null);
+                });
+
+            modelBuilder.Entity("Ensemble.Consolidation.DataSource", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("key");
+
+                    b.Property<DateTime>("AddedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("added_at");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.HasKey("Key")
+                        .HasName("pk_data_sources");
+
+                    b.ToTable("data_sources", (string)null);
+                });
+
+            modelBuilder.Entity("Ensemble.Consolidation.Discrepancy", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id")
+                        .HasAnnotation("Sqlite:ValueGenerationStrategy", SqliteValueGenerationStrategy.Autoincrement);
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("ChosenSource")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("chosen_source");
+
+                    b.Property<double?>("ChosenValue")
+                        .HasColumnType("double precision")
+                        .HasColumnName("chosen_value");
+
+                    b.Property<long>("DetectedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("detected_at");
+
+                    b.Property<string>("Fact")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("fact");
+
+                    b.Property<long>("HouseholdId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("household_id");
+
+                    b.Property<string>("Resolution")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("resolution");
+
+                    b.Property<long?>("ResolvedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("resolved_at");
+
+                    b.Property<string>("ResolvedBy")
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)")
+                        .HasColumnName("resolved_by");
+
+                    b.Property<string>("Values")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("by_source");
+
+                    b.HasKey("Id")
+                        .HasName("pk_discrepancies");
+
+                    b.HasIndex("HouseholdId")
+                        .HasDatabaseName("ix_discrepancies_household_id");
+
+                    b.HasIndex("HouseholdId", "Fact")
+                        .IsUnique()
+                        .HasDatabaseName("ix_discrepancies_open")
+                        .HasFilter("resolved_at IS NULL");
+
+                    b.ToTable("discrepancies", (string)null);
+                });
+
             modelBuilder.Entity("Ensemble.Households.Account", b =>
                 {
                     b.Property<long>("Id")
@@ -1296,6 +1561,113 @@ namespace Ensemble.Storage.Migrations.Postgres
                     b.ToTable("user_accounts", (string)null);
                 });
 
+            modelBuilder.Entity("Ensemble.Storage.Advisory.AdvisoryRunRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)")
+                        .HasColumnName("actor");
+
+                    b.Property<int>("CouldNotEvaluate")
+                        .HasColumnType("integer")
+                        .HasColumnName("could_not_evaluate");
+
+                    b.Property<string>("Failure")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("failure");
+
+                    b.Property<long?>("FinishedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("finished_at");
+
+                    b.Property<int>("FrameworkVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("framework_version");
+
+                    b.Property<int>("Households")
+                        .HasColumnType("integer")
+                        .HasColumnName("households");
+
+                    b.Property<int>("Raised")
+                        .HasColumnType("integer")
+                        .HasColumnName("raised");
+
+                    b.Property<int>("Resolved")
+                        .HasColumnType("integer")
+                        .HasColumnName("resolved");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("started_at");
+
+                    b.Property<int>("VariantChanged")
+                        .HasColumnType("integer")
+                        .HasColumnName("variant_changed");
+
+                    b.HasKey("Id")
+                        .HasName("pk_advisory_runs");
+
+                    b.ToTable("advisory_runs", (string)null);
+                });
+
+            modelBuilder.Entity("Ensemble.Storage.Advisory.AdvisorySettingsRow", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Document")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("document");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_advisory_settings");
+
+                    b.ToTable("advisory_settings", (string)null);
+                });
+
+            modelBuilder.Entity("Ensemble.Storage.Advisory.UnevaluatedRow", b =>
+                {
+                    b.Property<long>("HouseholdId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("household_id");
+
+                    b.Property<string>("RuleKey")
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)")
+                        .HasColumnName("rule_key");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("reason");
+
+                    b.Property<long>("RecordedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("recorded_at");
+
+                    b.HasKey("HouseholdId", "RuleKey")
+                        .HasName("pk_could_not_evaluate");
+
+                    b.ToTable("could_not_evaluate", (string)null);
+                });
+
             modelBuilder.Entity("Ensemble.Storage.AuditHeadRow", b =>
                 {
                     b.Property<int>("Id")
@@ -1391,6 +1763,198 @@ namespace Ensemble.Storage.Migrations.Postgres
                         .HasDatabaseName("ix_audit_events_entity_type_entity_id");
 
                     b.ToTable("audit_events", (string)null);
+                });
+
+            modelBuilder.Entity("Ensemble.Storage.Consolidation.ConsolidatedValueRow", b =>
+                {
+                    b.Property<long>("HouseholdId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("household_id");
+
+                    b.Property<string>("Fact")
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("fact");
+
+                    b.Property<long>("ArrivedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("arrived_at");
+
+                    b.Property<string>("ChosenBy")
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)")
+                        .HasColumnName("chosen_by");
+
+                    b.Property<string>("Source")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("source");
+
+                    b.Property<double>("Value")
+                        .HasColumnType("double precision")
+                        .HasColumnName("value");
+
+                    b.Property<long>("VerifiedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("verified_at");
+
+                    b.HasKey("HouseholdId", "Fact")
+                        .HasName("pk_consolidated_values");
+
+                    b.ToTable("consolidated_values", (string)null);
+                });
+
+            modelBuilder.Entity("Ensemble.Storage.Consolidation.ConsolidationSettingsRow", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Document")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("document");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_consolidation_settings");
+
+                    b.ToTable("consolidation_settings", (string)null);
+                });
+
+            modelBuilder.Entity("Ensemble.Storage.Consolidation.FactSheetRow", b =>
+                {
+                    b.Property<long>("HouseholdId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("household_id");
+
+                    b.Property<long>("ComputedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("computed_at");
+
+                    b.Property<int>("KnownFacts")
+                        .HasColumnType("integer")
+                        .HasColumnName("known_facts");
+
+                    b.Property<byte[]>("Sheet")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("sheet");
+
+                    b.Property<int>("StaleFacts")
+                        .HasColumnType("integer")
+                        .HasColumnName("stale_facts");
+
+                    b.HasKey("HouseholdId")
+                        .HasName("pk_fact_sheets");
+
+                    b.ToTable("fact_sheets", (string)null);
+                });
+
+            modelBuilder.Entity("Ensemble.Storage.Consolidation.SourceImportRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("AppliedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("applied_at");
+
+                    b.Property<string>("AppliedBy")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)")
+                        .HasColumnName("applied_by");
+
+                    b.Property<int>("Changed")
+                        .HasColumnType("integer")
+                        .HasColumnName("changed_count");
+
+                    b.Property<string>("ContentHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("content_hash");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("file_name");
+
+                    b.Property<int>("Rows")
+                        .HasColumnType("integer")
+                        .HasColumnName("row_count");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("source");
+
+                    b.Property<int>("Values")
+                        .HasColumnType("integer")
+                        .HasColumnName("value_count");
+
+                    b.HasKey("Id")
+                        .HasName("pk_source_imports");
+
+                    b.HasIndex("Source", "ContentHash")
+                        .HasDatabaseName("ix_source_imports_source_content_hash");
+
+                    b.ToTable("source_imports", (string)null);
+                });
+
+            modelBuilder.Entity("Ensemble.Storage.Consolidation.SourceValueRow", b =>
+                {
+                    b.Property<long>("HouseholdId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("household_id");
+
+                    b.Property<string>("Fact")
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("fact");
+
+                    b.Property<string>("Source")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("source");
+
+                    b.Property<long>("ArrivedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("arrived_at");
+
+                    b.Property<long?>("ImportId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("import_id");
+
+                    b.Property<double>("Value")
+                        .HasColumnType("double precision")
+                        .HasColumnName("value");
+
+                    b.Property<long>("VerifiedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("verified_at");
+
+                    b.HasKey("HouseholdId", "Fact", "Source")
+                        .HasName("pk_source_values");
+
+                    b.HasIndex("ImportId")
+                        .HasDatabaseName("ix_source_values_import_id");
+
+                    b.HasIndex("Source")
+                        .HasDatabaseName("ix_source_values_source");
+
+                    b.ToTable("source_values", (string)null);
                 });
 
             modelBuilder.Entity("Ensemble.Storage.PeriodicCursor", b =>
@@ -1524,6 +2088,36 @@ namespace Ensemble.Storage.Migrations.Postgres
                         .HasName("pk_trigger_occurrences");
 
                     b.ToTable("trigger_occurrences", (string)null);
+                });
+
+            modelBuilder.Entity("Ensemble.Advisory.Alerts.Alert", b =>
+                {
+                    b.HasOne("Ensemble.Households.Household", null)
+                        .WithMany()
+                        .HasForeignKey("HouseholdId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_alerts_households_household_id");
+                });
+
+            modelBuilder.Entity("Ensemble.Advisory.Alerts.AlertChange", b =>
+                {
+                    b.HasOne("Ensemble.Advisory.Alerts.Alert", null)
+                        .WithMany()
+                        .HasForeignKey("AlertId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_alert_changes_alerts_alert_id");
+                });
+
+            modelBuilder.Entity("Ensemble.Consolidation.Discrepancy", b =>
+                {
+                    b.HasOne("Ensemble.Households.Household", null)
+                        .WithMany()
+                        .HasForeignKey("HouseholdId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_discrepancies_households_household_id");
                 });
 
             modelBuilder.Entity("Ensemble.Households.Account", b =>
@@ -1704,6 +2298,69 @@ namespace Ensemble.Storage.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_user_accounts_staff_staff_id");
+                });
+
+            modelBuilder.Entity("Ensemble.Storage.Advisory.UnevaluatedRow", b =>
+                {
+                    b.HasOne("Ensemble.Households.Household", null)
+                        .WithMany()
+                        .HasForeignKey("HouseholdId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_could_not_evaluate_households_household_id");
+                });
+
+            modelBuilder.Entity("Ensemble.Storage.Consolidation.ConsolidatedValueRow", b =>
+                {
+                    b.HasOne("Ensemble.Households.Household", null)
+                        .WithMany()
+                        .HasForeignKey("HouseholdId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_consolidated_values_households_household_id");
+                });
+
+            modelBuilder.Entity("Ensemble.Storage.Consolidation.FactSheetRow", b =>
+                {
+                    b.HasOne("Ensemble.Households.Household", null)
+                        .WithOne()
+                        .HasForeignKey("Ensemble.Storage.Consolidation.FactSheetRow", "HouseholdId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_fact_sheets_households_household_id");
+                });
+
+            modelBuilder.Entity("Ensemble.Storage.Consolidation.SourceImportRow", b =>
+                {
+                    b.HasOne("Ensemble.Consolidation.DataSource", null)
+                        .WithMany()
+                        .HasForeignKey("Source")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_source_imports_data_sources_source");
+                });
+
+            modelBuilder.Entity("Ensemble.Storage.Consolidation.SourceValueRow", b =>
+                {
+                    b.HasOne("Ensemble.Households.Household", null)
+                        .WithMany()
+                        .HasForeignKey("HouseholdId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_source_values_households_household_id");
+
+                    b.HasOne("Ensemble.Storage.Consolidation.SourceImportRow", null)
+                        .WithMany()
+                        .HasForeignKey("ImportId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_source_values_source_imports_import_id");
+
+                    b.HasOne("Ensemble.Consolidation.DataSource", null)
+                        .WithMany()
+                        .HasForeignKey("Source")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_source_values_data_sources_source");
                 });
 
             modelBuilder.Entity("Ensemble.Households.Household", b =>

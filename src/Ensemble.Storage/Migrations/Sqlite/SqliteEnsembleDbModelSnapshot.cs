@@ -19,6 +19,267 @@ namespace Ensemble.Storage.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("Ensemble.Advisory.Alerts.Alert", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    SqlitePropertyBuilderExtensions.UseAutoincrement(b.Property<long>("Id"));
+
+                    b.Property<string>("Explanation")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("explanation");
+
+                    b.Property<bool>("HoldsUntilCleared")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(false)
+                        .HasColumnName("holds_until_cleared");
+
+                    b.Property<long>("HouseholdId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("household_id");
+
+                    b.Property<long?>("PreviousAlertId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("previous_alert_id");
+
+                    b.Property<long>("RaisedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("raised_at");
+
+                    b.Property<int>("ReopenCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("reopen_count");
+
+                    b.Property<string>("Resolution")
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("resolution");
+
+                    b.Property<string>("ResolutionNote")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("resolution_note");
+
+                    b.Property<long?>("ResolvedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("resolved_at");
+
+                    b.Property<string>("RuleKey")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("rule_key");
+
+                    b.Property<int?>("SnoozedUntil")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("snoozed_until");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<long>("StatusChangedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("status_changed_at");
+
+                    b.Property<string>("StatusChangedBy")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status_changed_by");
+
+                    b.Property<string>("TypeKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("type_key");
+
+                    b.Property<long?>("VariantChangedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("variant_changed_at");
+
+                    b.Property<string>("VariantKey")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("variant_key");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_alerts");
+
+                    b.HasIndex(new[] { "HouseholdId" }, "ix_alerts_held")
+                        .HasDatabaseName("ix_alerts_held")
+                        .HasFilter("holds_until_cleared");
+
+                    b.HasIndex(new[] { "HouseholdId" }, "ix_alerts_household_id")
+                        .HasDatabaseName("ix_alerts_household_id");
+
+                    b.HasIndex(new[] { "HouseholdId", "RuleKey" }, "ix_alerts_open")
+                        .IsUnique()
+                        .HasDatabaseName("ix_alerts_open")
+                        .HasFilter("status <> 'Resolved'");
+
+                    b.HasIndex(new[] { "HouseholdId", "TypeKey", "SnoozedUntil" }, "ix_alerts_open_types")
+                        .HasDatabaseName("ix_alerts_open_types")
+                        .HasFilter("status <> 'Resolved'");
+
+                    b.ToTable("alerts", (string)null);
+                });
+
+            modelBuilder.Entity("Ensemble.Advisory.Alerts.AlertChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("actor");
+
+                    b.Property<long>("AlertId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("alert_id");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("at");
+
+                    b.Property<string>("From")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("from_status");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(2040)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("note");
+
+                    b.Property<string>("To")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("to_status");
+
+                    b.Property<string>("What")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("what");
+
+                    b.HasKey("Id")
+                        .HasName("pk_alert_changes");
+
+                    b.HasIndex("AlertId")
+                        .HasDatabaseName("ix_alert_changes_alert_id");
+
+                    b.ToTable("alert_changes", (string)null);
+                });
+
+            modelBuilder.Entity("Ensemble.Consolidation.DataSource", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key");
+
+                    b.Property<DateTime>("AddedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("added_at");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.HasKey("Key")
+                        .HasName("pk_data_sources");
+
+                    b.ToTable("data_sources", (string)null);
+                });
+
+            modelBuilder.Entity("Ensemble.Consolidation.Discrepancy", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    SqlitePropertyBuilderExtensions.UseAutoincrement(b.Property<long>("Id"));
+
+                    b.Property<string>("ChosenSource")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("chosen_source");
+
+                    b.Property<double?>("ChosenValue")
+                        .HasColumnType("REAL")
+                        .HasColumnName("chosen_value");
+
+                    b.Property<long>("DetectedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("detected_at");
+
+                    b.Property<string>("Fact")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("fact");
+
+                    b.Property<long>("HouseholdId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("household_id");
+
+                    b.Property<string>("Resolution")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("resolution");
+
+                    b.Property<long?>("ResolvedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("resolved_at");
+
+                    b.Property<string>("ResolvedBy")
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("resolved_by");
+
+                    b.Property<string>("Values")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("by_source");
+
+                    b.HasKey("Id")
+                        .HasName("pk_discrepancies");
+
+                    b.HasIndex("HouseholdId")
+                        .HasDatabaseName("ix_discrepancies_household_id");
+
+                    b.HasIndex("HouseholdId", "Fact")
+                        .IsUnique()
+                        .HasDatabaseName("ix_discrepancies_open")
+                        .HasFilter("resolved_at IS NULL");
+
+                    b.ToTable("discrepancies", (string)null);
+                });
+
             modelBuilder.Entity("Ensemble.Households.Account", b =>
                 {
                     b.Property<long>("Id")
@@ -1262,6 +1523,111 @@ namespace Ensemble.Storage.Migrations.Sqlite
                     b.ToTable("user_accounts", (string)null);
                 });
 
+            modelBuilder.Entity("Ensemble.Storage.Advisory.AdvisoryRunRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("actor");
+
+                    b.Property<int>("CouldNotEvaluate")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("could_not_evaluate");
+
+                    b.Property<string>("Failure")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("failure");
+
+                    b.Property<long?>("FinishedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("finished_at");
+
+                    b.Property<int>("FrameworkVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("framework_version");
+
+                    b.Property<int>("Households")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("households");
+
+                    b.Property<int>("Raised")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("raised");
+
+                    b.Property<int>("Resolved")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("resolved");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("started_at");
+
+                    b.Property<int>("VariantChanged")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("variant_changed");
+
+                    b.HasKey("Id")
+                        .HasName("pk_advisory_runs");
+
+                    b.ToTable("advisory_runs", (string)null);
+                });
+
+            modelBuilder.Entity("Ensemble.Storage.Advisory.AdvisorySettingsRow", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Document")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("document");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_advisory_settings");
+
+                    b.ToTable("advisory_settings", (string)null);
+                });
+
+            modelBuilder.Entity("Ensemble.Storage.Advisory.UnevaluatedRow", b =>
+                {
+                    b.Property<long>("HouseholdId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("household_id");
+
+                    b.Property<string>("RuleKey")
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("rule_key");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<long>("RecordedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("recorded_at");
+
+                    b.HasKey("HouseholdId", "RuleKey")
+                        .HasName("pk_could_not_evaluate");
+
+                    b.ToTable("could_not_evaluate", (string)null);
+                });
+
             modelBuilder.Entity("Ensemble.Storage.AuditHeadRow", b =>
                 {
                     b.Property<int>("Id")
@@ -1357,6 +1723,196 @@ namespace Ensemble.Storage.Migrations.Sqlite
                         .HasDatabaseName("ix_audit_events_entity_type_entity_id");
 
                     b.ToTable("audit_events", (string)null);
+                });
+
+            modelBuilder.Entity("Ensemble.Storage.Consolidation.ConsolidatedValueRow", b =>
+                {
+                    b.Property<long>("HouseholdId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("household_id");
+
+                    b.Property<string>("Fact")
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("fact");
+
+                    b.Property<long>("ArrivedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("arrived_at");
+
+                    b.Property<string>("ChosenBy")
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("chosen_by");
+
+                    b.Property<string>("Source")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source");
+
+                    b.Property<double>("Value")
+                        .HasColumnType("REAL")
+                        .HasColumnName("value");
+
+                    b.Property<long>("VerifiedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("verified_at");
+
+                    b.HasKey("HouseholdId", "Fact")
+                        .HasName("pk_consolidated_values");
+
+                    b.ToTable("consolidated_values", (string)null);
+                });
+
+            modelBuilder.Entity("Ensemble.Storage.Consolidation.ConsolidationSettingsRow", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Document")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("document");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_consolidation_settings");
+
+                    b.ToTable("consolidation_settings", (string)null);
+                });
+
+            modelBuilder.Entity("Ensemble.Storage.Consolidation.FactSheetRow", b =>
+                {
+                    b.Property<long>("HouseholdId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("household_id");
+
+                    b.Property<long>("ComputedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("computed_at");
+
+                    b.Property<int>("KnownFacts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("known_facts");
+
+                    b.Property<byte[]>("Sheet")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("sheet");
+
+                    b.Property<int>("StaleFacts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("stale_facts");
+
+                    b.HasKey("HouseholdId")
+                        .HasName("pk_fact_sheets");
+
+                    b.ToTable("fact_sheets", (string)null);
+                });
+
+            modelBuilder.Entity("Ensemble.Storage.Consolidation.SourceImportRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("AppliedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("applied_at");
+
+                    b.Property<string>("AppliedBy")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("applied_by");
+
+                    b.Property<int>("Changed")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("changed_count");
+
+                    b.Property<string>("ContentHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("content_hash");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("file_name");
+
+                    b.Property<int>("Rows")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("row_count");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source");
+
+                    b.Property<int>("Values")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("value_count");
+
+                    b.HasKey("Id")
+                        .HasName("pk_source_imports");
+
+                    b.HasIndex("Source", "ContentHash")
+                        .HasDatabaseName("ix_source_imports_source_content_hash");
+
+                    b.ToTable("source_imports", (string)null);
+                });
+
+            modelBuilder.Entity("Ensemble.Storage.Consolidation.SourceValueRow", b =>
+                {
+                    b.Property<long>("HouseholdId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("household_id");
+
+                    b.Property<string>("Fact")
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("fact");
+
+                    b.Property<string>("Source")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source");
+
+                    b.Property<long>("ArrivedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("arrived_at");
+
+                    b.Property<long?>("ImportId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("import_id");
+
+                    b.Property<double>("Value")
+                        .HasColumnType("REAL")
+                        .HasColumnName("value");
+
+                    b.Property<long>("VerifiedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("verified_at");
+
+                    b.HasKey("HouseholdId", "Fact", "Source")
+                        .HasName("pk_source_values");
+
+                    b.HasIndex("ImportId")
+                        .HasDatabaseName("ix_source_values_import_id");
+
+                    b.HasIndex("Source")
+                        .HasDatabaseName("ix_source_values_source");
+
+                    b.ToTable("source_values", (string)null);
                 });
 
             modelBuilder.Entity("Ensemble.Storage.PeriodicCursor", b =>
@@ -1488,6 +2044,36 @@ namespace Ensemble.Storage.Migrations.Sqlite
                         .HasName("pk_trigger_occurrences");
 
                     b.ToTable("trigger_occurrences", (string)null);
+                });
+
+            modelBuilder.Entity("Ensemble.Advisory.Alerts.Alert", b =>
+                {
+                    b.HasOne("Ensemble.Households.Household", null)
+                        .WithMany()
+                        .HasForeignKey("HouseholdId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_alerts_households_household_id");
+                });
+
+            modelBuilder.Entity("Ensemble.Advisory.Alerts.AlertChange", b =>
+                {
+                    b.HasOne("Ensemble.Advisory.Alerts.Alert", null)
+                        .WithMany()
+                        .HasForeignKey("AlertId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_alert_changes_alerts_alert_id");
+                });
+
+            modelBuilder.Entity("Ensemble.Consolidation.Discrepancy", b =>
+                {
+                    b.HasOne("Ensemble.Households.Household", null)
+                        .WithMany()
+                        .HasForeignKey("HouseholdId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_discrepancies_households_household_id");
                 });
 
             modelBuilder.Entity("Ensemble.Households.Account", b =>
@@ -1668,6 +2254,69 @@ namespace Ensemble.Storage.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_user_accounts_staff_staff_id");
+                });
+
+            modelBuilder.Entity("Ensemble.Storage.Advisory.UnevaluatedRow", b =>
+                {
+                    b.HasOne("Ensemble.Households.Household", null)
+                        .WithMany()
+                        .HasForeignKey("HouseholdId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_could_not_evaluate_households_household_id");
+                });
+
+            modelBuilder.Entity("Ensemble.Storage.Consolidation.ConsolidatedValueRow", b =>
+                {
+                    b.HasOne("Ensemble.Households.Household", null)
+                        .WithMany()
+                        .HasForeignKey("HouseholdId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_consolidated_values_households_household_id");
+                });
+
+            modelBuilder.Entity("Ensemble.Storage.Consolidation.FactSheetRow", b =>
+                {
+                    b.HasOne("Ensemble.Households.Household", null)
+                        .WithOne()
+                        .HasForeignKey("Ensemble.Storage.Consolidation.FactSheetRow", "HouseholdId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_fact_sheets_households_household_id");
+                });
+
+            modelBuilder.Entity("Ensemble.Storage.Consolidation.SourceImportRow", b =>
+                {
+                    b.HasOne("Ensemble.Consolidation.DataSource", null)
+                        .WithMany()
+                        .HasForeignKey("Source")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_source_imports_data_sources_source");
+                });
+
+            modelBuilder.Entity("Ensemble.Storage.Consolidation.SourceValueRow", b =>
+                {
+                    b.HasOne("Ensemble.Households.Household", null)
+                        .WithMany()
+                        .HasForeignKey("HouseholdId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_source_values_households_household_id");
+
+                    b.HasOne("Ensemble.Storage.Consolidation.SourceImportRow", null)
+                        .WithMany()
+                        .HasForeignKey("ImportId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_source_values_source_imports_import_id");
+
+                    b.HasOne("Ensemble.Consolidation.DataSource", null)
+                        .WithMany()
+                        .HasForeignKey("Source")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_source_values_data_sources_source");
                 });
 
             modelBuilder.Entity("Ensemble.Households.Household", b =>

@@ -1,0 +1,141 @@
+using System.Data.Common;
+using Ensemble.Advisory.Alerts;
+
+namespace Ensemble.Storage.Advisory;
+
+/// <summary>
+/// The writes on PostgreSQL: every kind of change is one statement over arrays (unnest), and all of them go to the
+/// server as one batch, so a batch of changes — or one household's after an import — costs a single round trip. Moves
+/// and resolutions find, lock, change and record their alerts in one statement (a data-modifying WITH), so what the
+/// history says the alert moved from is what it was when locked.
+/// </summary>
+internal static partial class AlertWriter
+{
+    private const string LockedOpen = "a.status <> 'Resolved'";
+
+    private static async Task<WriteCounts> WritePostgresAsync(
+        DbConnection c, DbTransaction tx, FirmFramework firm, PendingChanges pending, bool lookUpPrevious, long now, int today, CancellationToken ct)
+    {
+        var rules = firm.Framework.Rules;
+        await using var batch = c.CreateBatch();
+        batch.Transaction = tx;
+        DbBatchCommand? raise = null, move = null, resolve = null;
+        if (pending.Raise.Count > 0)
+        {
+            var alerts = pending.Raise;
+            raise = Add(batch, lookUpPrevious
+                ? $"INSERT INTO alerts ({Columns}) SELECT u.h, u.r, u.v, u.t, 'New', @at, @at, '{Alert.System}', u.e, coalesce(u.p, prev.id), "
+                    + "CASE WHEN u.p IS NOT NULL THEN u.n WHEN prev.id IS NULL THEN 0 ELSE prev.reopen_count + 1 END, FALSE, 0 "
+                    + "FROM unnest(@h, @r, @v, @t, @e, @p, @n) AS u(h, r, v, t, e, p, n) LEFT JOIN LATERAL (SELECT id, reopen_count FROM alerts "
+                    + "WHERE household_id = u.h AND rule_key = u.r AND status = 'Resolved' ORDER BY id DESC LIMIT 1) prev ON TRUE ON CONFLICT DO NOTHING"
+                : $"INSERT INTO alerts ({Columns}) SELECT u.h, u.r, u.v, u.t, 'New', @at, @at, '{Alert.System}', u.e, u.p, u.n, FALSE, 0 "
+                    + "FROM unnest(@h, @r, @v, @t, @e, @p, @n) AS u(h, r, v, t, e, p, n) ON CONFLICT DO NOTHING",
+                ("@at", now),
+                ("@h", alerts.Select(a => a.Household).ToArray()),
+                ("@r", alerts.Select(a => rules[a.Rule].Key).ToArray()),
+                ("@v", alerts.Select(a => rules[a.Rule].Variants[a.Variant].Key).ToArray()),
+                ("@t", alerts.Select(a => rules[a.Rule].TypeKey(a.Variant)).ToArray()),
+                ("@e", alerts.Select(a => a.Explanation).ToArray()),
+                ("@p", alerts.Select(a => a.Previous).ToArray()),
+                ("@n", alerts.Select(a => a.Previous is null ? 0 : a.ReopenCount).ToArray()));
+        }
+
+        if (pending.Moves.Count > 0)
+        {
+            var moves = pending.Moves;
+            var sample = Alert.VariantMoved(default, AlertStatus.New, "", "", default);
+            move = Add(batch,
+                "WITH u AS (SELECT * FROM unnest(@h, @r, @v, @t, @e) AS u(h, r, v, t, e)), "
+                + "old AS (SELECT a.id, a.status, a.variant_key AS was, u.v, u.t, u.e FROM alerts a JOIN u ON a.household_id = u.h AND a.rule_key = u.r "
+                + $"WHERE {LockedOpen} AND a.variant_key <> u.v AND (a.snoozed_until IS NULL OR a.snoozed_until <= @today) FOR UPDATE OF a), "
+                + "moved AS (UPDATE alerts a SET variant_key = old.v, type_key = old.t, explanation = old.e, variant_changed_at = @at, version = a.version + 1 "
+                + "FROM old WHERE a.id = old.id RETURNING a.id) "
+                + "INSERT INTO alert_changes (alert_id, at, actor, what, from_status, to_status, note) "
+                + $"SELECT old.id, @at, '{Alert.System}', @what, old.status, old.status, old.was || @arrow || old.v FROM old JOIN moved ON moved.id = old.id",
+                ("@at", now),
+                ("@today", today),
+                ("@what", sample.What),
+                ("@arrow", AlertChange.VariantArrow),
+                ("@h", moves.Select(m => m.Household).ToArray()),
+                ("@r", moves.Select(m => rules[m.Rule].Key).ToArray()),
+                ("@v", moves.Select(m => rules[m.Rule].Variants[m.ToVariant].Key).ToArray()),
+                ("@t", moves.Select(m => rules[m.Rule].TypeKey(m.ToVariant)).ToArray()),
+                ("@e", moves.Select(m => m.Explanation).ToArray()));
+        }
+
+        if (pending.Resolve.Count > 0)
+        {
+            var resolutions = pending.Resolve;
+            var cleared = Alert.ConditionCleared(default, AlertStatus.New, default);
+            var removed = Alert.RuleRemoved(default, AlertStatus.New, default);
+            const string gone = nameof(AlertResolution.RuleRemoved);
+            resolve = Add(batch,
+                "WITH u AS (SELECT * FROM unnest(@h, @r, @why) AS u(h, r, why)), "
+                + "old AS (SELECT a.id, a.status, u.why FROM alerts a JOIN u ON a.household_id = u.h AND a.rule_key = u.r "
+                + $"WHERE {LockedOpen} AND (u.why = '{gone}' OR a.snoozed_until IS NULL OR a.snoozed_until <= @today) FOR UPDATE OF a), "
+                + $"done AS (UPDATE alerts a SET status = 'Resolved', resolved_at = @at, resolution = old.why, status_changed_at = @at, status_changed_by = '{Alert.System}', "
+                + "snoozed_until = NULL, version = a.version + 1 FROM old WHERE a.id = old.id RETURNING a.id) "
+                + "INSERT INTO alert_changes (alert_id, at, actor, what, from_status, to_status, note) "
+                + $"SELECT old.id, @at, '{Alert.System}', CASE WHEN old.why = '{gone}' THEN @removed ELSE @cleared END, old.status, 'Resolved', "
+                + $"CASE WHEN old.why = '{gone}' THEN @removedNote ELSE @clearedNote END FROM old JOIN done ON done.id = old.id",
+                ("@at", now),
+                ("@today", today),
+                ("@removed", removed.What),
+                ("@cleared", cleared.What),
+                ("@removedNote", removed.Note),
+                ("@clearedNote", cleared.Note),
+                ("@h", resolutions.Select(r => r.Household).ToArray()),
+                ("@r", resolutions.Select(r => r.RuleKey).ToArray()),
+                ("@why", resolutions.Select(r => r.Why.ToString()).ToArray()));
+        }
+
+        if (pending.Release.Count > 0)
+        {
+            Add(batch, "UPDATE alerts SET holds_until_cleared = FALSE WHERE id = ANY(@ids) AND holds_until_cleared", ("@ids", pending.Release.ToArray()));
+        }
+
+        if (pending.Unevaluated.Count > 0)
+        {
+            var add = pending.Unevaluated;
+            Add(batch,
+                $"INSERT INTO could_not_evaluate (household_id, rule_key, reason, recorded_at) SELECT u.h, u.r, u.why, @at FROM unnest(@h, @r, @why) AS u(h, r, why) {ListUpsert}",
+                ("@at", now),
+                ("@h", add.Select(a => a.Household).ToArray()),
+                ("@r", add.Select(a => a.RuleKey).ToArray()),
+                ("@why", add.Select(a => Cut(a.Reason)).ToArray()));
+        }
+
+        if (pending.Evaluated.Count > 0)
+        {
+            var remove = pending.Evaluated;
+            Add(batch,
+                "DELETE FROM could_not_evaluate AS l USING unnest(@h, @r) AS u(h, r) WHERE l.household_id = u.h AND l.rule_key = u.r",
+                ("@h", remove.Select(r => r.Household).ToArray()),
+                ("@r", remove.Select(r => r.RuleKey).ToArray()));
+        }
+
+        if (batch.BatchCommands.Count == 0)
+        {
+            return default;
+        }
+
+        await batch.ExecuteNonQueryAsync(ct);
+        return new WriteCounts(raise?.RecordsAffected ?? 0, move?.RecordsAffected ?? 0, resolve?.RecordsAffected ?? 0);
+    }
+
+    private static DbBatchCommand Add(DbBatch batch, string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = batch.CreateBatchCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value ?? DBNull.Value;
+            command.Parameters.Add(parameter);
+        }
+
+        batch.BatchCommands.Add(command);
+        return command;
+    }
+}
