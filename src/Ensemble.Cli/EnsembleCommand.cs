@@ -39,6 +39,7 @@ internal static class EnsembleCommand
         root.Subcommands.Add(CapacityCommands.Build());
         root.Subcommands.Add(SourceCommands.Build());
         AdvisoryCommands.AddTo(root);
+        root.Subcommands.Add(FollowUpCommands.Build());
         return root;
     }
 }

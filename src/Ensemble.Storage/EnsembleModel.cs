@@ -212,6 +212,7 @@ internal static class EnsembleModel
         ConfigureAccess(model);
         Consolidation.ConsolidationModel.Configure(model);
         Advisory.AdvisoryModel.Configure(model);
+        Advisory.FollowUps.FollowUpModel.Configure(model);
     }
 
     private static void ConfigureAccess(ModelBuilder model)

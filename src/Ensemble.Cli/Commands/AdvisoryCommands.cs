@@ -128,6 +128,7 @@ internal static class AdvisoryCommands
         {
             var report = await new AdvisoryRun(db, session.Clock).RunAsync(session.Actor, cancellationToken);
             Output.Success(report.Summary);
+            Output.Line((await new Ensemble.Storage.Advisory.FollowUps.FollowUpRunner(db, session.Clock).RunAsync(session.Actor, cancellationToken)).Summary);
             if (report.CouldNotEvaluate > 0)
             {
                 Output.Line("See `ensemble framework could-not-evaluate` for the households and the reasons.");

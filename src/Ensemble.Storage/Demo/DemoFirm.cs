@@ -85,6 +85,7 @@ public sealed class DemoFirm(EnsembleDb db, IClock clock)
         processes += await ServiceModel.ServiceCalendarDemo.LayOutAsync(db, clock, actor, cancellationToken);
         await Consolidation.DemoSources.AddAsync(db, clock, actor, cancellationToken);
         await new Advisory.AdvisoryRun(db, clock).RunAsync(actor, cancellationToken); // after the fact sheets exist, so the demo opens with alerts
+        await new Advisory.FollowUps.FollowUpRunner(db, clock).RunAsync(actor, cancellationToken); // and follows them up: tasks within budgets, agendas, queued messages
 
         var open = await db.Tasks.CountAsync(t => t.Status == WorkTaskStatus.Open || t.Status == WorkTaskStatus.InProgress, cancellationToken);
         return new DemoSummary(setup.Value.Name, staff.Count, houses.Count, processes, open, People.Select(p => (p.Handle, p.Name, string.Join(", ", p.Roles))).ToList());

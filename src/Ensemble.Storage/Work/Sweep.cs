@@ -27,6 +27,7 @@ public sealed class Sweep(EnsembleDb db, IClock clock)
         var (started, skipped) = await StartPeriodicAsync(firm, actor, cancellationToken);
         await new ServiceModel.TierBook(db, clock).RecomputeDailyAsync(actor, cancellationToken);
         await new Advisory.AdvisoryRun(db, clock).RunDailyAsync(actor, cancellationToken);
+        await new Advisory.FollowUps.FollowUpRunner(db, clock).RunAsync(actor, cancellationToken);
         return new SweepReport(overdue, started, skipped);
     }
 

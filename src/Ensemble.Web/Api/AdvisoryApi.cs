@@ -105,7 +105,7 @@ internal static class AdvisoryApi
     private static async Task<IResult> Run(CurrentCaller callers, EnsembleDb db, IClock clock, CancellationToken cancellationToken)
     {
         var caller = await callers.RequireAsync(cancellationToken);
-        return Results.Ok(await new AdvisoryRun(db, clock).RunAsync(caller.Handle, cancellationToken));
+        return Results.Ok(await Ensemble.Storage.Advisory.FollowUps.AdvisoryRunFollowUps.RunWithFollowUpsAsync(new AdvisoryRun(db, clock), db, clock, caller.Handle, cancellationToken));
     }
 
     private static async Task<IResult> Runs(int? limit, EnsembleDb db, IClock clock, CancellationToken cancellationToken)

@@ -30,6 +30,7 @@ internal static class EnsembleApi
         SourcesApi.Map(api);
         AlertsApi.Map(api);
         AdvisoryApi.Map(api);
+        FollowUpsApi.Map(api);
     }
 
     private static async Task<IResult> Health(EnsembleDb db, CancellationToken cancellationToken) =>

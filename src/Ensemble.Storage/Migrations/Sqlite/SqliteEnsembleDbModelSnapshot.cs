@@ -191,6 +191,198 @@ namespace Ensemble.Storage.Migrations.Sqlite
                     b.ToTable("alert_changes", (string)null);
                 });
 
+            modelBuilder.Entity("Ensemble.Advisory.FollowUp.AgendaItem", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("AddedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("added_at");
+
+                    b.Property<string>("AddedBy")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("added_by");
+
+                    b.Property<long?>("AlertId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("alert_id");
+
+                    b.Property<long>("HouseholdId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("household_id");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("text");
+
+                    b.Property<long>("TouchpointId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("touchpoint_id");
+
+                    b.Property<DateTime?>("WithdrawnAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("withdrawn_at");
+
+                    b.Property<string>("WithdrawnBecause")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("withdrawn_because");
+
+                    b.HasKey("Id")
+                        .HasName("pk_agenda_items");
+
+                    b.HasIndex("AlertId")
+                        .HasDatabaseName("ix_agenda_items_alert_id");
+
+                    b.HasIndex("HouseholdId")
+                        .HasDatabaseName("ix_agenda_items_household_id");
+
+                    b.HasIndex("TouchpointId")
+                        .HasDatabaseName("ix_agenda_items_touchpoint_id");
+
+                    b.ToTable("agenda_items", (string)null);
+                });
+
+            modelBuilder.Entity("Ensemble.Advisory.FollowUp.AlertFollowUp", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("action");
+
+                    b.Property<long>("AlertId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("alert_id");
+
+                    b.Property<long?>("AssigneeId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("assignee_id");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("channel");
+
+                    b.Property<DateTime?>("ClosedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("closed_at");
+
+                    b.Property<string>("ClosingNote")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("closing_note");
+
+                    b.Property<DateTime>("DecidedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("decided_at");
+
+                    b.Property<DateOnly>("DecidedOn")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("decided_on");
+
+                    b.Property<DateOnly?>("DigestOn")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("digest_on");
+
+                    b.Property<long>("HouseholdId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("household_id");
+
+                    b.Property<long?>("InstanceId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("instance_id");
+
+                    b.Property<string>("OwnerRole")
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("owner_role");
+
+                    b.Property<string>("Quadrant")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("quadrant");
+
+                    b.Property<double>("Rank")
+                        .HasColumnType("REAL")
+                        .HasColumnName("rank");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<string>("TakenUpBy")
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("taken_up_by");
+
+                    b.Property<DateOnly?>("TaskOn")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("task_on");
+
+                    b.Property<long?>("TouchpointId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("touchpoint_id");
+
+                    b.Property<string>("TypeKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("type_key");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_follow_ups");
+
+                    b.HasIndex("AlertId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_follow_ups_alert_id");
+
+                    b.HasIndex("HouseholdId")
+                        .HasDatabaseName("ix_follow_ups_household_id");
+
+                    b.HasIndex("InstanceId")
+                        .HasDatabaseName("ix_follow_ups_instance_id");
+
+                    b.HasIndex("TouchpointId")
+                        .HasDatabaseName("ix_follow_ups_touchpoint_id");
+
+                    b.HasIndex("AssigneeId", "Status")
+                        .HasDatabaseName("ix_follow_ups_assignee_id_status");
+
+                    b.HasIndex(new[] { "Status" }, "ix_follow_ups_open")
+                        .HasDatabaseName("ix_follow_ups_open")
+                        .HasFilter("status NOT IN ('Done', 'Cancelled')");
+
+                    b.ToTable("follow_ups", (string)null);
+                });
+
             modelBuilder.Entity("Ensemble.Consolidation.DataSource", b =>
                 {
                     b.Property<string>("Key")
@@ -1601,6 +1793,28 @@ namespace Ensemble.Storage.Migrations.Sqlite
                     b.ToTable("advisory_settings", (string)null);
                 });
 
+            modelBuilder.Entity("Ensemble.Storage.Advisory.FollowUps.FollowUpSettingsRow", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Document")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("document");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_follow_up_settings");
+
+                    b.ToTable("follow_up_settings", (string)null);
+                });
+
             modelBuilder.Entity("Ensemble.Storage.Advisory.UnevaluatedRow", b =>
                 {
                     b.Property<long>("HouseholdId")
@@ -2064,6 +2278,64 @@ namespace Ensemble.Storage.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_alert_changes_alerts_alert_id");
+                });
+
+            modelBuilder.Entity("Ensemble.Advisory.FollowUp.AgendaItem", b =>
+                {
+                    b.HasOne("Ensemble.Advisory.Alerts.Alert", null)
+                        .WithMany()
+                        .HasForeignKey("AlertId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_agenda_items_alerts_alert_id");
+
+                    b.HasOne("Ensemble.Households.Household", null)
+                        .WithMany()
+                        .HasForeignKey("HouseholdId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_agenda_items_households_household_id");
+
+                    b.HasOne("Ensemble.ServiceModel.Touchpoint", null)
+                        .WithMany()
+                        .HasForeignKey("TouchpointId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_agenda_items_touchpoints_touchpoint_id");
+                });
+
+            modelBuilder.Entity("Ensemble.Advisory.FollowUp.AlertFollowUp", b =>
+                {
+                    b.HasOne("Ensemble.Advisory.Alerts.Alert", null)
+                        .WithMany()
+                        .HasForeignKey("AlertId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_follow_ups_alerts_alert_id");
+
+                    b.HasOne("Ensemble.Practice.Staff", null)
+                        .WithMany()
+                        .HasForeignKey("AssigneeId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_follow_ups_staff_assignee_id");
+
+                    b.HasOne("Ensemble.Households.Household", null)
+                        .WithMany()
+                        .HasForeignKey("HouseholdId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_follow_ups_households_household_id");
+
+                    b.HasOne("Ensemble.Processes.Running.ProcessInstance", null)
+                        .WithMany()
+                        .HasForeignKey("InstanceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_follow_ups_process_instances_instance_id");
+
+                    b.HasOne("Ensemble.ServiceModel.Touchpoint", null)
+                        .WithMany()
+                        .HasForeignKey("TouchpointId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_follow_ups_touchpoints_touchpoint_id");
                 });
 
             modelBuilder.Entity("Ensemble.Consolidation.Discrepancy", b =>
