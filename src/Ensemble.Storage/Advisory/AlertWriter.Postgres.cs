@@ -119,6 +119,8 @@ internal static partial class AlertWriter
             return default;
         }
 
+        // Prepared once per connection and kept by Npgsql: planning these statements costs more than running them for a few households.
+        await batch.PrepareAsync(ct);
         await batch.ExecuteNonQueryAsync(ct);
         return new WriteCounts(raise?.RecordsAffected ?? 0, move?.RecordsAffected ?? 0, resolve?.RecordsAffected ?? 0);
     }

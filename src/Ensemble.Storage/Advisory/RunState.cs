@@ -49,6 +49,12 @@ internal sealed class RunState
         var rows = new List<(long, byte[], string?)>(only.Length);
         await using var command = Sql.Command(connection, transaction, $"{HeldQuery(provider, only)}; {ListQuery(provider, only)}; {HouseholdRows.Query(provider, only)}");
         Sql.Bind(command, provider, only);
+        if (provider == StorageProvider.PostgreSql)
+        {
+            // The text is the same for every call (the ids are an array parameter): Npgsql keeps it prepared on the connection.
+            await command.PrepareAsync(cancellationToken);
+        }
+
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await state.ReadAsync(reader, framework, cancellationToken);
         await reader.NextResultAsync(cancellationToken);

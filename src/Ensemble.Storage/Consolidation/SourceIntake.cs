@@ -18,6 +18,9 @@ public sealed class SourceIntake(EnsembleDb db, IClock clock)
     /// <summary>The file name recorded for values pushed through the API.</summary>
     public const string Push = "api";
 
+    /// <summary>Files touching at most this many households re-evaluate their alerts in the import; larger ones leave it to the nightly run.</summary>
+    public const int InlineEvaluationLimit = 2_000;
+
     // Above this many households a file is matched against all households in one read rather than key by key.
     private const int WholeBookLookup = 20_000;
 
@@ -87,6 +90,12 @@ public sealed class SourceIntake(EnsembleDb db, IClock clock)
         await run.ApplyAsync(key, log.Id, households, cancellationToken);
         var changed = run.Counts.ValuesCreated + run.Counts.ValuesChanged + run.Counts.ValuesReverified;
         await db.Database.ExecuteSqlRawAsync("UPDATE source_imports SET changed_count = {0} WHERE id = {1}", [changed, log.Id], cancellationToken);
+        if (changed > 0 && households.Count <= InlineEvaluationLimit)
+        {
+            // A small file's households get their alerts at once, in the import's transaction; a whole book waits for the nightly run.
+            await new Advisory.AdvisoryRun(db, clock).EvaluateHouseholdsAsync(households.Select(h => new HouseholdId(h.HouseholdId)).ToList(), cancellationToken);
+        }
+
         await transaction.CommitAsync(cancellationToken);
         return new SourceImportReport([], false, log.Id, incoming.Entries.Count, incoming.Values.Count, run.Counts);
     }

@@ -155,4 +155,21 @@ public sealed class SourceImportTests
         Assert.Equal(0, await firm.Db.SourceImports.CountAsync());
         Assert.False((await intake.ImportFileAsync("erp", SourceFiles.Write("x.csv", "household\n"), "erin")).IsSuccess);
     }
+
+    [Theory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task ASmallImport_RaisesTheAlertsItsNewFactsCall_WithoutWaitingForTheNightlyRun(StorageProvider provider)
+    {
+        await using var firm = await FirmBuilder.CreateAsync(provider, 1);
+        await SourceFiles.RegisterAsync(firm);
+        var today = firm.Clock.GetCurrentInstant().InUtc().Date;
+
+        await SourceFiles.ImportAsync(firm, "crm", "crm.csv", $"""
+            household,mortgage.fixed_rate_ends,mortgage.balance
+            HH-00001,{today.PlusDays(10):yyyy-MM-dd},250000
+            """);
+
+        var alert = await firm.Db.Alerts.AsNoTracking().SingleAsync(a => a.HouseholdId == firm.Households[0] && a.RuleKey == "mortgage.rate-ending");
+        Assert.Equal("within-14-days", alert.VariantKey);
+    }
 }
