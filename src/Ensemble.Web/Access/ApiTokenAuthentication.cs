@@ -20,10 +20,6 @@ internal sealed class ApiTokenAuthentication(IOptionsMonitor<AuthenticationSchem
     public const string SchemeName = "ApiToken";
     public const string Prefix = ApiTokenSecrets.Prefix;
 
-    public static string NewToken() => ApiTokenSecrets.NewToken();
-
-    public static string HashOf(string token) => ApiTokenSecrets.HashOf(token);
-
     public static bool Carries(HttpRequest request) =>
         request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase);
 
@@ -43,7 +39,7 @@ internal sealed class ApiTokenAuthentication(IOptionsMonitor<AuthenticationSchem
 
         // Integrations call in bursts: a token found is remembered for a few seconds on this node. Revoking
         // forgets it here at once (see TokensApi); other nodes stop accepting it within CurrentCaller.Freshness.
-        var hash = HashOf(token);
+        var hash = ApiTokenSecrets.HashOf(token);
         var found = await cache.GetOrCreateAsync(CacheKey(hash), entry =>
         {
             entry.AbsoluteExpirationRelativeToNow = CurrentCaller.Freshness;

@@ -40,8 +40,8 @@ internal static class TokensApi
         }
 
         var caller = await callers.RequireAsync(cancellationToken);
-        var token = ApiTokenAuthentication.NewToken();
-        var row = new ApiToken { StaffId = caller.StaffId, Name = body.Name.Trim(), Hash = ApiTokenAuthentication.HashOf(token), CreatedAt = clock.GetCurrentInstant() };
+        var token = ApiTokenSecrets.NewToken();
+        var row = new ApiToken { StaffId = caller.StaffId, Name = body.Name.Trim(), Hash = ApiTokenSecrets.HashOf(token), CreatedAt = clock.GetCurrentInstant() };
         db.Actor = caller.Handle;
         db.Operation = "issue-api-token";
         db.ApiTokens.Add(row);

@@ -83,14 +83,14 @@ public sealed class EnsembleApp : WebApplicationFactory<Program>
 
         await using var db = OpenDb();
         var staffId = await db.Staff.Where(s => s.Handle == handle).Select(s => s.Id).SingleAsync();
-        var token = ApiTokenAuthentication.NewToken();
+        var token = ApiTokenSecrets.NewToken();
         db.Actor = "web-tests";
         db.Operation = "issue-api-token";
         db.ApiTokens.Add(new ApiToken
         {
             StaffId = staffId,
             Name = $"web tests ({handle})",
-            Hash = ApiTokenAuthentication.HashOf(token),
+            Hash = ApiTokenSecrets.HashOf(token),
             CreatedAt = SystemClock.Instance.GetCurrentInstant(),
         });
         await db.SaveChangesAsync();
