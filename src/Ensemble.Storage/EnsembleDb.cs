@@ -95,6 +95,8 @@ public abstract class EnsembleDb : DbContext
 
     public DbSet<Advisory.UnevaluatedRow> Unevaluated => Set<Advisory.UnevaluatedRow>();
 
+    public DbSet<global::Ensemble.Communications.OutboxMessage> Outbox => Set<global::Ensemble.Communications.OutboxMessage>();
+
     /// <summary>Who is making the changes (a staff handle, or "ensemble" for the system itself).</summary>
     public string Actor { get; set; } = "ensemble";
 

@@ -81,6 +81,7 @@ internal static class EnsembleModel
             b.Property(h => h.PreferredChannels).HasConversion(Conversions.StringList, Conversions.StringListComparer);
             b.Property(h => h.Tags).HasConversion(Conversions.StringList, Conversions.StringListComparer);
             b.Property(h => h.MarriedOn).HasConversion(Conversions.NullableLocalDate);
+            b.Property(h => h.MailingAddress).HasMaxLength(500);
             b.Property(h => h.TrustedAdvisors).HasConversion(Conversions.Json<TrustedAdvisor>(), Conversions.ListComparer<TrustedAdvisor>());
             b.ComplexProperty(h => h.Stated, c =>
             {
@@ -213,6 +214,7 @@ internal static class EnsembleModel
         Consolidation.ConsolidationModel.Configure(model);
         Advisory.AdvisoryModel.Configure(model);
         Advisory.FollowUps.FollowUpModel.Configure(model);
+        Communications.OutboxModel.Configure(model);
     }
 
     private static void ConfigureAccess(ModelBuilder model)

@@ -63,6 +63,9 @@ public sealed class Household
     /// <summary>The couple's wedding date, for anniversary contact; null when not known or not married.</summary>
     public LocalDate? MarriedOn { get; private set; }
 
+    /// <summary>Where letters go: the postal address as lines separated by newlines; null when not known.</summary>
+    public string? MailingAddress { get; private set; }
+
     /// <summary>Investable assets: the sum of investable account values when accounts are known, else the stated figure.</summary>
     public Money? InvestableAssets =>
         Accounts.Count > 0
@@ -109,6 +112,12 @@ public sealed class Household
     }
 
     public void SetMarriedOn(LocalDate? date) => MarriedOn = date;
+
+    public void SetMailingAddress(string? address)
+    {
+        var lines = (address ?? "").Replace("\r", "", StringComparison.Ordinal).Split(['\n', '|'], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        MailingAddress = lines.Length == 0 ? null : string.Join('\n', lines);
+    }
 
     public void SetTags(IEnumerable<string> tags) => Tags = tags.Select(t => t.Trim()).Where(t => t.Length > 0).Distinct().ToList();
 
