@@ -49,6 +49,16 @@ if ((start_postgres)); then
   export ENSEMBLE_TEST_POSTGRES="Host=127.0.0.1;Port=$PGPORT;Username=postgres;Password=$PGPASSWORD_TEST;Database=postgres"
 fi
 
+# Email tests send to a real SMTP server: Debian's aiosmtpd, started by the tests themselves.
+if ! /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null; then
+  if [[ $(id -u) == 0 ]]; then
+    echo "Installing aiosmtpd (Debian package) for the email tests…"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-aiosmtpd >/dev/null
+  else
+    echo "The email tests need Debian's python3-aiosmtpd package; they will fail without it." >&2
+  fi
+fi
+
 results=$(mktemp -d /tmp/ensemble-test-results.XXXXXX)
 dotnet test Ensemble.slnx -c Release --logger "trx;LogFilePrefix=r" --results-directory "$results" "${args[@]}"
 code=$?

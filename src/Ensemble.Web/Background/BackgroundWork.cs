@@ -3,7 +3,7 @@ using Ensemble.Web.Background;
 // In the hosting namespace, beside AddEnsembleWeb, so Program.cs registers the background work in one line.
 namespace Ensemble.Web.Hosting;
 
-/// <summary>The work each web process does besides serving: firing due timers and the overdue/periodic sweep.</summary>
+/// <summary>The work each web process does besides serving: firing due timers, the overdue/periodic sweep, and sending the outbox.</summary>
 internal static class BackgroundWork
 {
     /// <summary>
@@ -15,6 +15,9 @@ internal static class BackgroundWork
         services.AddSingleton(provider => BackgroundWorkOptions.From(provider.GetRequiredService<IConfiguration>()));
         services.AddHostedService<TimerWorker>();
         services.AddHostedService<SweepWorker>();
+        services.AddSingleton(provider => Storage.Communications.Delivery.DeliverySettingsReader.Read(
+            key => provider.GetRequiredService<IConfiguration>()[key], provider.GetRequiredService<EnsembleSettings>().Database));
+        services.AddHostedService<OutboxWorker>();
         return services;
     }
 }
