@@ -21,6 +21,16 @@ public sealed class Cli(DatabaseLocation location, string now = "2026-11-24T15:0
 
     public async Task<CliResult> RunAsync(params string[] args)
     {
+        using var process = Start(args);
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return new CliResult(process.ExitCode, await output, await error);
+    }
+
+    /// <summary>Starts the program and returns at once, for tests that stop it themselves.</summary>
+    public Process Start(params string[] args)
+    {
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -38,11 +48,7 @@ public sealed class Cli(DatabaseLocation location, string now = "2026-11-24T15:0
         start.Environment["ENSEMBLE_NOW"] = now;
         start.Environment["COLUMNS"] = "240";
         start.Environment.Remove("ENSEMBLE_USER");
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return new CliResult(process.ExitCode, await output, await error);
+        return Process.Start(start)!;
     }
 
     public async Task<CliResult> OkAsync(params string[] args)

@@ -28,7 +28,7 @@ public sealed class MailServer : IDisposable
     {
         var port = FreePort();
         var maildir = Path.Combine(Path.GetTempPath(), "ensemble-mail-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(maildir);
+        // aiosmtpd makes the maildir (tmp, new, cur) only when the folder does not exist yet.
         var start = new ProcessStartInfo("/usr/bin/python3", ["-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{port}", "-c", "aiosmtpd.handlers.Mailbox", maildir])
         {
             RedirectStandardError = true,
@@ -70,6 +70,13 @@ public sealed class MailServer : IDisposable
         }
 
         return Directory.GetFiles(folder).Order(StringComparer.Ordinal).Select(f => MimeMessage.Load(f)).ToList();
+    }
+
+    /// <summary>How many messages have been delivered so far (without reading them).</summary>
+    public int Count()
+    {
+        var folder = Path.Combine(Maildir, "new");
+        return Directory.Exists(folder) ? Directory.GetFiles(folder).Length : 0;
     }
 
     /// <summary>Waits until at least <paramref name="count"/> messages are in the mailbox.</summary>
