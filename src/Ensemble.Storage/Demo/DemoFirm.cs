@@ -122,6 +122,7 @@ public sealed class DemoFirm(EnsembleDb db, IClock clock)
                 RecurringRevenue: new Money(Math.Round(wealth * 0.009m, 0)),
                 ReferralsGiven: random.Next(0, 5)));
             household.SetCommunication(random.NextDouble() < 0.7 ? ["email", "phone"] : ["phone", "letter"], doNotContact: random.NextDouble() < 0.03);
+            household.SetMailingAddress(DemoAddresses.For(i));
 
             var age = random.Next(29, 82);
             var first = FirstNames[random.Next(FirstNames.Length)];

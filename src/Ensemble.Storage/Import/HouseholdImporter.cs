@@ -23,7 +23,7 @@ public sealed class HouseholdImporter(EnsembleDb db, IClock clock)
 
     public static readonly IReadOnlyDictionary<ImportKind, (string[] Required, string[] Optional)> Columns = new Dictionary<ImportKind, (string[], string[])>
     {
-        [ImportKind.Households] = (["household_id", "name"], ["stage", "net_worth", "investable_assets", "household_income", "initial_revenue", "recurring_revenue", "referrals_given", "products", "preferred_channels", "do_not_contact", "tags"]),
+        [ImportKind.Households] = (["household_id", "name"], ["stage", "net_worth", "investable_assets", "household_income", "initial_revenue", "recurring_revenue", "referrals_given", "products", "preferred_channels", "do_not_contact", "tags", "mailing_address"]),
         [ImportKind.Members] = (["household_id", "member_id", "first_name", "last_name"], ["birth_date", "relationship", "email"]),
         [ImportKind.Accounts] = (["household_id", "account_id", "type", "custodian", "value"], ["opened_on"]),
         [ImportKind.Policies] = (["household_id", "policy_id", "type", "carrier", "coverage"], ["annual_premium", "insured_member_id"]),
@@ -89,7 +89,7 @@ public sealed class HouseholdImporter(EnsembleDb db, IClock clock)
                     new StatedFacts(
                         Amount(row.Decimal("net_worth")), Amount(row.Decimal("investable_assets")), Amount(row.Decimal("household_income")),
                         Amount(row.Decimal("initial_revenue")), Amount(row.Decimal("recurring_revenue")), row.Int("referrals_given"), row.Int("products")),
-                    row.List("preferred_channels"), row.Bool("do_not_contact"), row.List("tags")),
+                    row.List("preferred_channels"), row.Bool("do_not_contact"), row.List("tags"), row.Text("mailing_address")),
                 ImportKind.Members => new MemberRow(
                     row.Line, row.Text("household_id", true)!, row.Text("member_id", true)!, row.Text("first_name", true)!, row.Text("last_name", true)!,
                     row.Date("birth_date"), row.Relationship("relationship"), row.Email("email")),
@@ -166,6 +166,11 @@ public sealed class HouseholdImporter(EnsembleDb db, IClock clock)
                 household.SetStatedFacts(row.Facts);
                 household.SetCommunication(row.Channels, row.DoNotContact);
                 household.SetTags(row.Tags);
+                if (row.MailingAddress is not null)
+                {
+                    // A file without addresses keeps the ones on record; lines are separated by "|" in a CSV cell.
+                    household.SetMailingAddress(row.MailingAddress);
+                }
             }
 
             db.ChangeTracker.DetectChanges();

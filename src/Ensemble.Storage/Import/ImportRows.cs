@@ -14,7 +14,7 @@ internal abstract record ImportRow(int Line, string HouseholdKey)
     public abstract bool Complete { get; }
 }
 
-internal sealed record HouseholdRow(int Line, string HouseholdKey, string Name, LifecycleStage Stage, StatedFacts Facts, List<string> Channels, bool DoNotContact, List<string> Tags)
+internal sealed record HouseholdRow(int Line, string HouseholdKey, string Name, LifecycleStage Stage, StatedFacts Facts, List<string> Channels, bool DoNotContact, List<string> Tags, string? MailingAddress = null)
     : ImportRow(Line, HouseholdKey)
 {
     public override string Identity => HouseholdKey;

@@ -19,9 +19,9 @@ namespace Ensemble.Storage.Import;
 internal static class NewHouseholds
 {
     private const string Columns = "key, name, stage, preferred_channels, do_not_contact, tags, trusted_advisors, stated_household_income, "
-        + "stated_initial_revenue, stated_investable_assets, stated_net_worth, stated_products, stated_recurring_revenue, stated_referrals_given";
+        + "stated_initial_revenue, stated_investable_assets, stated_net_worth, stated_products, stated_recurring_revenue, stated_referrals_given, mailing_address";
 
-    private const int Width = 14;
+    private const int Width = 15;
     private const int RowsPerStatement = 250;
 
     /// <summary>Inserts the households and returns their new ids by key.</summary>
@@ -97,7 +97,7 @@ internal static class NewHouseholds
             h.Key, h.Name, h.Stage.ToString(), Conversions.StringList.ConvertToProvider(h.PreferredChannels), h.DoNotContact,
             Conversions.StringList.ConvertToProvider(h.Tags), JsonSerializer.Serialize(h.TrustedAdvisors, Conversions.JsonOptions),
             h.Stated.HouseholdIncome?.Amount, h.Stated.InitialRevenue?.Amount, h.Stated.InvestableAssets?.Amount, h.Stated.NetWorth?.Amount,
-            h.Stated.Products, h.Stated.RecurringRevenue?.Amount, h.Stated.ReferralsGiven,
+            h.Stated.Products, h.Stated.RecurringRevenue?.Amount, h.Stated.ReferralsGiven, h.MailingAddress,
         ];
         for (var c = 0; c < Width; c++)
         {
@@ -122,6 +122,7 @@ internal static class NewHouseholds
             ["Stated.RecurringRevenue"] = h.Stated.RecurringRevenue?.Amount,
             ["Stated.ReferralsGiven"] = h.Stated.ReferralsGiven,
             ["Stated.Products"] = h.Stated.Products,
+            ["MailingAddress"] = h.MailingAddress,
         },
         SnapshotJson);
 

@@ -87,6 +87,27 @@ public sealed class HouseholdImportTests
 
     [Theory]
     [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task Import_KeepsMailingAddresses_AndAFileWithoutThemLeavesThemAlone(StorageProvider provider)
+    {
+        await using var s = await PracticeScenario.CreateAsync(provider);
+        var importer = new HouseholdImporter(s.Db, s.Clock);
+
+        var first = await importer.ImportAsync(ImportKind.Households, Write("households.csv", """
+            household_id,name,stage,mailing_address
+            HH-100,The Moreau Household,client,"12 Elm Street|Springfield, IL 62701"
+            """), "admin");
+        await importer.ImportAsync(ImportKind.Households, Write("again.csv", """
+            household_id,name,stage
+            HH-100,The Moreau Household,client
+            """), "admin");
+
+        Assert.True(first.Succeeded, string.Join("\n", first.Errors));
+        var moreau = await s.Db.Households.AsNoTracking().SingleAsync(h => h.Key == "HH-100");
+        Assert.Equal("12 Elm Street\nSpringfield, IL 62701", moreau.MailingAddress);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
     public async Task ImportingTheSameFileAgain_ChangesNothing_AndRecordsNothing(StorageProvider provider)
     {
         await using var s = await PracticeScenario.CreateAsync(provider);
