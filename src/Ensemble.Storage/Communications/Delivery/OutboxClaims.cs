@@ -1,5 +1,6 @@
 using Ensemble.Communications;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using NodaTime;
 
 namespace Ensemble.Storage.Communications.Delivery;
@@ -44,17 +45,18 @@ internal static class OutboxClaims
 
         using var turn = await WriteGate.EnterAsync(db, cancellationToken);
         await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-        foreach (var s in settlements)
+
+        // The common case, sent, in one statement per chunk: one round trip instead of one per message.
+        foreach (var chunk in settlements.Where(s => s.Status == DeliveryStatus.Sent).Chunk(200))
+        {
+            await SettleSentAsync(db, owner, chunk, cancellationToken);
+        }
+
+        foreach (var s in settlements.Where(s => s.Status != DeliveryStatus.Sent))
         {
             var at = s.At.ToDateTimeUtc();
             _ = s.Status switch
             {
-                DeliveryStatus.Sent => await db.Database.ExecuteSqlAsync(
-                    $"""
-                    UPDATE outbox_messages SET status = 'Sent', sent_at = {at}, retain_until = {s.RetainUntil.ToDateTimeUtc()}, batch = {s.Batch}, last_error = {s.Error},
-                        claimed_by = NULL, lease_until = NULL
-                    WHERE id = {s.Id} AND claimed_by = {owner} AND status = 'Sending'
-                    """, cancellationToken),
                 DeliveryStatus.Queued => await db.Database.ExecuteSqlAsync(
                     $"""
                     UPDATE outbox_messages SET status = 'Queued', next_attempt_at = {s.NextAttemptAt!.Value.ToDateTimeUtc()}, last_error = {s.Error},
@@ -71,6 +73,49 @@ internal static class OutboxClaims
         }
 
         await tx.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Marks a chunk of sent messages with their own times, batches and notes, in one UPDATE … FROM (VALUES …).</summary>
+    private static async Task SettleSentAsync(EnsembleDb db, string owner, Settlement[] chunk, CancellationToken cancellationToken)
+    {
+        var connection = db.Database.GetDbConnection();
+        await using var command = connection.CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        var sql = new System.Text.StringBuilder("WITH v(id, sent_at, retain_until, batch, note) AS (VALUES ");
+        Add(command, "owner", owner);
+        for (var i = 0; i < chunk.Length; i++)
+        {
+            var s = chunk[i];
+            var n = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            sql.Append(i == 0 ? "" : ", ").Append($"(@i{n}, @s{n}, @r{n}, @b{n}, @e{n})");
+            Add(command, "i" + n, s.Id);
+            Add(command, "s" + n, s.At.ToDateTimeUtc());
+            Add(command, "r" + n, s.RetainUntil.ToDateTimeUtc());
+            Add(command, "b" + n, s.Batch, text: true);
+            Add(command, "e" + n, s.Error, text: true);
+        }
+
+        command.CommandText = sql.Append("""
+            )
+            UPDATE outbox_messages SET status = 'Sent', sent_at = v.sent_at, retain_until = v.retain_until, batch = v.batch, last_error = v.note,
+                claimed_by = NULL, lease_until = NULL
+            FROM v
+            WHERE outbox_messages.id = v.id AND outbox_messages.claimed_by = @owner AND outbox_messages.status = 'Sending'
+            """).ToString();
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static void Add(System.Data.Common.DbCommand command, string name, object? value, bool text = false)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value ?? DBNull.Value;
+        if (text)
+        {
+            parameter.DbType = System.Data.DbType.String;
+        }
+
+        command.Parameters.Add(parameter);
     }
 
     /// <summary>
