@@ -18,6 +18,14 @@ internal static class Timeline
         ["TeamAssignment"] = "service team",
         ["ProcessInstance"] = "process",
         ["WorkTask"] = "task",
+        ["HouseholdTier"] = "tier",
+        ["Touchpoint"] = "meeting",
+        ["Opportunity"] = "opportunity",
+        ["Discrepancy"] = "discrepancy between sources",
+        ["Alert"] = "alert",
+        ["AlertFollowUp"] = "follow-up",
+        ["AgendaItem"] = "agenda point",
+        ["OutboxMessage"] = "message",
     };
 
     public static async Task<List<TimelineEntry>> ReadAsync(EnsembleDb db, HouseholdId householdId, int limit, CancellationToken cancellationToken)
@@ -53,7 +61,7 @@ internal static class Timeline
         }
 
         using var document = JsonDocument.Parse(json);
-        foreach (var name in (string[])["Title", "TemplateName", "Name", "Type"])
+        foreach (var name in (string[])["Title", "TemplateName", "Name", "Subject", "TypeKey", "Fact", "Type"])
         {
             if (document.RootElement.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String)
             {
