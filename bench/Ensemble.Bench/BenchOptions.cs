@@ -38,7 +38,7 @@ internal sealed record BenchOptions(
 
     public const string DefaultPostgres = "Host=127.0.0.1;Port=55432;Username=postgres;Password=ensemble-test";
 
-    public static readonly string[] AllScenarios = ["transitions", "bulk-start", "my-tasks", "import", "web", "tiers", "calendar", "capacity", "advisory-eval", "consolidate", "nightly-run"];
+    public static readonly string[] AllScenarios = ["transitions", "bulk-start", "my-tasks", "import", "web", "tiers", "calendar", "capacity", "advisory-eval", "consolidate", "nightly-run", "campaign-queue", "outbox-deliver"];
 
     public const string Usage = """
         Ensemble benchmarks: end-to-end figures for the issue's targets.

@@ -55,6 +55,8 @@ var scenarios = new (string Key, string Name, Func<BenchOptions, StorageProvider
     ("advisory-eval", AdvisoryEvaluationScenario.Name, AdvisoryEvaluationScenario.RunAsync),
     ("consolidate", ConsolidateScenario.Name, ConsolidateScenario.RunAsync),
     ("nightly-run", NightlyRunScenario.Name, NightlyRunScenario.RunAsync),
+    ("campaign-queue", CampaignQueueScenario.Name, CampaignQueueScenario.RunAsync),
+    ("outbox-deliver", OutboxDeliveryScenario.Name, OutboxDeliveryScenario.RunAsync),
 };
 foreach (var (key, name, run) in scenarios.Where(s => options.Scenarios.Contains(s.Key)))
 {

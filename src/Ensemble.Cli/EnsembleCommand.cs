@@ -40,6 +40,12 @@ internal static class EnsembleCommand
         root.Subcommands.Add(SourceCommands.Build());
         AdvisoryCommands.AddTo(root);
         root.Subcommands.Add(FollowUpCommands.Build());
+        root.Subcommands.Add(CampaignCommands.Build());
+        root.Subcommands.Add(ArchiveCommands.Build());
+        root.Subcommands.Add(FormAdvCommands.Build());
+        root.Subcommands.Add(NotificationCommands.Build());
+        root.Subcommands.Add(OutboxCommands.Build());
+        root.Subcommands.Add(OutboxCommands.Letters());
         return root;
     }
 }

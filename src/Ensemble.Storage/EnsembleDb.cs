@@ -97,6 +97,16 @@ public abstract class EnsembleDb : DbContext
 
     public DbSet<global::Ensemble.Communications.OutboxMessage> Outbox => Set<global::Ensemble.Communications.OutboxMessage>();
 
+    public DbSet<global::Ensemble.Communications.Campaigns.Campaign> Campaigns => Set<global::Ensemble.Communications.Campaigns.Campaign>();
+
+    public DbSet<global::Ensemble.Communications.Campaigns.CampaignReview> CampaignReviews => Set<global::Ensemble.Communications.Campaigns.CampaignReview>();
+
+    public DbSet<global::Ensemble.Communications.Campaigns.SavedAudience> SavedAudiences => Set<global::Ensemble.Communications.Campaigns.SavedAudience>();
+
+    public DbSet<Communications.Archive.CommunicationSettingsRow> CommunicationSettings => Set<Communications.Archive.CommunicationSettingsRow>();
+
+    public DbSet<global::Ensemble.Communications.Notifications.NotificationPreferences> NotificationPreferences => Set<global::Ensemble.Communications.Notifications.NotificationPreferences>();
+
     /// <summary>Who is making the changes (a staff handle, or "ensemble" for the system itself).</summary>
     public string Actor { get; set; } = "ensemble";
 

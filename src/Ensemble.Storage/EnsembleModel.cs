@@ -215,6 +215,8 @@ internal static class EnsembleModel
         Advisory.AdvisoryModel.Configure(model);
         Advisory.FollowUps.FollowUpModel.Configure(model);
         Communications.OutboxModel.Configure(model);
+        Communications.Campaigns.CampaignModel.Configure(model);
+        Communications.Archive.CommunicationRecordsModel.Configure(model);
     }
 
     private static void ConfigureAccess(ModelBuilder model)

@@ -232,6 +232,9 @@ internal static class WorkCommands
             Output.Success($"Meeting reminders: {reminders.Added} added, {reminders.Updated} updated, {reminders.Removed} removed.");
             Output.Line((await new Ensemble.Storage.ServiceModel.ContactPlanner(db, session.Clock).PlanAsync(Ensemble.Storage.ServiceModel.ContactPlanner.DefaultDays, "ensemble", onceADay: true, cancellationToken)).Summary);
             Output.Line((await new Ensemble.Storage.Opportunities.PipelineSync(db, session.Clock).RunAsync("ensemble", cancellationToken)).Summary);
+
+            // Queued only: `ensemble outbox send` (or the web app) delivers them.
+            Output.Line((await new Ensemble.Storage.Communications.Notifications.StaffEmails(db, session.Clock).RunAsync(cancellationToken)).Summary);
             return Output.Ok;
         });
         return command;

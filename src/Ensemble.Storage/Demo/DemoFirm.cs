@@ -77,6 +77,7 @@ public sealed class DemoFirm(EnsembleDb db, IClock clock)
         await DemoContacts.AddAsync(db, clock, actor, cancellationToken);
         var processes = await StartWorkAsync(houses, random, cancellationToken);
         await Opportunities.DemoPipeline.AddAsync(db, clock, houses, cancellationToken);
+        await Communications.Campaigns.DemoCampaigns.AddAsync(db, clock, cancellationToken);
 
         // Tom takes a week off starting next Monday: his reviews' preparation moves to his backups.
         var today = setup.Value.Today(clock);

@@ -31,6 +31,11 @@ internal static class EnsembleApi
         AlertsApi.Map(api);
         AdvisoryApi.Map(api);
         FollowUpsApi.Map(api);
+        OutboxApi.Map(api);
+        CampaignsApi.Map(api);
+        ArchiveApi.Map(api);
+        FormAdvApi.Map(api);
+        NotificationPreferencesApi.Map(api);
     }
 
     private static async Task<IResult> Health(EnsembleDb db, CancellationToken cancellationToken) =>

@@ -71,6 +71,7 @@ internal sealed class SweepWorker(IServiceScopeFactory scopes, EnsembleSettings 
             log.LogDebug("Sweep on {Node}: {Contacts}", settings.NodeName, (await new Ensemble.Storage.ServiceModel.ContactPlanner(db, settings.Clock).PlanAsync(Ensemble.Storage.ServiceModel.ContactPlanner.DefaultDays, "ensemble", onceADay: true, stoppingToken)).Summary);
             log.LogDebug("Sweep on {Node}: {Pipeline}", settings.NodeName, (await new Ensemble.Storage.Opportunities.PipelineSync(db, settings.Clock).RunAsync("ensemble", stoppingToken)).Summary);
             log.LogDebug("Sweep on {Node}: facts {Enrichment}", settings.NodeName, await new Ensemble.Storage.Consolidation.Enrichment(db, settings.Clock).DailyAsync("ensemble", stoppingToken));
+            log.LogDebug("Sweep on {Node}: {StaffEmails}", settings.NodeName, (await new Ensemble.Storage.Communications.Notifications.StaffEmails(db, settings.Clock).RunAsync(stoppingToken)).Summary);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {

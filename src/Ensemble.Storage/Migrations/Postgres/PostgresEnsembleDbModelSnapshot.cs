@@ -395,6 +395,222 @@ namespace Ensemble.Storage.Migrations.Postgres
                     b.ToTable("follow_ups", (string)null);
                 });
 
+            modelBuilder.Entity("Ensemble.Communications.Campaigns.Campaign", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id")
+                        .HasAnnotation("Sqlite:ValueGenerationStrategy", SqliteValueGenerationStrategy.Autoincrement);
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Audience")
+                        .IsRequired()
+                        .HasMaxLength(12000)
+                        .HasColumnType("character varying(12000)")
+                        .HasColumnName("audience");
+
+                    b.Property<string>("AudienceName")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("audience_name");
+
+                    b.Property<string>("Author")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)")
+                        .HasColumnName("author");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("body");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateOnly?>("Deadline")
+                        .HasColumnType("date")
+                        .HasColumnName("deadline");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("LastEditedBy")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)")
+                        .HasColumnName("last_edited_by");
+
+                    b.Property<string>("LastSend")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("last_send");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<DateTime?>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.Property<string>("SentBy")
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)")
+                        .HasColumnName("sent_by");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("subject");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_campaigns");
+
+                    b.HasIndex("Status", "UpdatedAt")
+                        .HasDatabaseName("ix_campaigns_status_updated_at");
+
+                    b.ToTable("campaigns", (string)null);
+                });
+
+            modelBuilder.Entity("Ensemble.Communications.Campaigns.CampaignReview", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("action");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("By")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)")
+                        .HasColumnName("by");
+
+                    b.Property<long>("CampaignId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<string>("Comment")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("comment");
+
+                    b.Property<string>("ContentHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("content_hash");
+
+                    b.HasKey("Id")
+                        .HasName("pk_campaign_reviews");
+
+                    b.HasIndex("CampaignId", "At")
+                        .HasDatabaseName("ix_campaign_reviews_campaign_id_at");
+
+                    b.ToTable("campaign_reviews", (string)null);
+                });
+
+            modelBuilder.Entity("Ensemble.Communications.Campaigns.SavedAudience", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Filter")
+                        .IsRequired()
+                        .HasMaxLength(12000)
+                        .HasColumnType("character varying(12000)")
+                        .HasColumnName("filter");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)")
+                        .HasColumnName("updated_by");
+
+                    b.HasKey("Id")
+                        .HasName("pk_saved_audiences");
+
+                    b.HasIndex("Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_saved_audiences_name");
+
+                    b.ToTable("saved_audiences", (string)null);
+                });
+
+            modelBuilder.Entity("Ensemble.Communications.Notifications.NotificationPreferences", b =>
+                {
+                    b.Property<long>("StaffId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("staff_id");
+
+                    b.Property<bool>("AlertsInDigest")
+                        .HasColumnType("boolean")
+                        .HasColumnName("alerts_in_digest");
+
+                    b.Property<bool>("DailyDigest")
+                        .HasColumnType("boolean")
+                        .HasColumnName("daily_digest");
+
+                    b.Property<bool>("MeetingReminders")
+                        .HasColumnType("boolean")
+                        .HasColumnName("meeting_reminders");
+
+                    b.HasKey("StaffId")
+                        .HasName("pk_staff_notification_preferences");
+
+                    b.ToTable("staff_notification_preferences", (string)null);
+                });
+
             modelBuilder.Entity("Ensemble.Communications.OutboxMessage", b =>
                 {
                     b.Property<long>("Id")
@@ -539,6 +755,9 @@ namespace Ensemble.Storage.Migrations.Postgres
 
                     b.HasIndex("HouseholdId", "QueuedAt")
                         .HasDatabaseName("ix_outbox_messages_household_id_queued_at");
+
+                    b.HasIndex("Kind", "SentAt")
+                        .HasDatabaseName("ix_outbox_messages_kind_sent_at");
 
                     b.HasIndex(new[] { "Status", "NextAttemptAt" }, "ix_outbox_messages_pending")
                         .HasDatabaseName("ix_outbox_messages_pending")
@@ -2140,6 +2359,40 @@ namespace Ensemble.Storage.Migrations.Postgres
                     b.ToTable("audit_events", (string)null);
                 });
 
+            modelBuilder.Entity("Ensemble.Storage.Communications.Archive.CommunicationSettingsRow", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AppAddress")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("app_address");
+
+                    b.Property<int>("FiscalYearEndDay")
+                        .HasColumnType("integer")
+                        .HasColumnName("fiscal_year_end_day");
+
+                    b.Property<int>("FiscalYearEndMonth")
+                        .HasColumnType("integer")
+                        .HasColumnName("fiscal_year_end_month");
+
+                    b.Property<int>("RetentionYears")
+                        .HasColumnType("integer")
+                        .HasColumnName("retention_years");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_communication_settings");
+
+                    b.ToTable("communication_settings", (string)null);
+                });
+
             modelBuilder.Entity("Ensemble.Storage.Consolidation.ConsolidatedValueRow", b =>
                 {
                     b.Property<long>("HouseholdId")
@@ -2543,6 +2796,26 @@ namespace Ensemble.Storage.Migrations.Postgres
                         .HasConstraintName("fk_follow_ups_touchpoints_touchpoint_id");
                 });
 
+            modelBuilder.Entity("Ensemble.Communications.Campaigns.CampaignReview", b =>
+                {
+                    b.HasOne("Ensemble.Communications.Campaigns.Campaign", null)
+                        .WithMany("Reviews")
+                        .HasForeignKey("CampaignId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_campaign_reviews_campaigns_campaign_id");
+                });
+
+            modelBuilder.Entity("Ensemble.Communications.Notifications.NotificationPreferences", b =>
+                {
+                    b.HasOne("Ensemble.Practice.Staff", null)
+                        .WithOne()
+                        .HasForeignKey("Ensemble.Communications.Notifications.NotificationPreferences", "StaffId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_staff_notification_preferences_staff_staff_id");
+                });
+
             modelBuilder.Entity("Ensemble.Communications.OutboxMessage", b =>
                 {
                     b.HasOne("Ensemble.Households.Household", null)
@@ -2809,6 +3082,11 @@ namespace Ensemble.Storage.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_source_values_data_sources_source");
+                });
+
+            modelBuilder.Entity("Ensemble.Communications.Campaigns.Campaign", b =>
+                {
+                    b.Navigation("Reviews");
                 });
 
             modelBuilder.Entity("Ensemble.Households.Household", b =>

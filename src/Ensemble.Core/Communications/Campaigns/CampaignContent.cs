@@ -1,0 +1,142 @@
+using System.Security.Cryptography;
+using System.Text;
+using NodaTime;
+using NodaTime.Text;
+
+namespace Ensemble.Communications.Campaigns;
+
+/// <summary>
+/// A campaign as written, checked field by field: its name, kind, subject and body templates, audience (and the saved
+/// audience it was taken from, if any) and deadline. The templates themselves are checked separately, since a draft
+/// may be saved half-written.
+/// </summary>
+public sealed record CampaignContent(string Name, CampaignKind Kind, string Subject, string Body, AudienceFilter Audience, string? AudienceName, LocalDate? Deadline)
+{
+    /// <summary>
+    /// The fingerprint of what is sent and to whom (not the name, which only the firm sees): an approval records it, and
+    /// a send refuses content whose fingerprint is not the one approved.
+    /// </summary>
+    public string Hash()
+    {
+        var text = string.Join('\u001f', Kind.Key(), Subject, Body, Audience.Canonical(), Deadline?.ToString("uuuu-MM-dd", null) ?? "");
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    }
+
+    /// <summary>Whether <paramref name="other"/> sends something else, or to someone else.</summary>
+    public bool MessageDiffers(CampaignContent other) => Hash() != other.Hash();
+}
+
+/// <summary>
+/// A campaign as typed into a form, the API or the command line. <see cref="Read"/> checks every field at once and names
+/// each one at fault. Give either audience criteria or the name of a saved audience, whose criteria are copied in.
+/// </summary>
+public sealed record CampaignInput(
+    string? Name,
+    string? Kind,
+    string? Subject,
+    string? Body,
+    IReadOnlyList<string>? Tiers = null,
+    IReadOnlyList<string>? Tags = null,
+    IReadOnlyList<string>? AccountTypes = null,
+    IReadOnlyList<string>? Stages = null,
+    string? SavedAudience = null,
+    string? Deadline = null)
+{
+    public const int NameLength = 200;
+
+    public bool HasCriteria => new[] { Tiers, Tags, AccountTypes, Stages }.Any(l => l is not null && l.Any(v => !string.IsNullOrWhiteSpace(v)));
+
+    /// <param name="saved">The saved audience named by <see cref="SavedAudience"/>, looked up by the caller; null when there is none by that name.</param>
+    public (CampaignContent? Content, IReadOnlyList<CampaignProblem> Problems) Read(SavedAudience? saved)
+    {
+        var problems = new List<CampaignProblem>();
+        var name = (Name ?? "").Trim();
+        if (name.Length == 0)
+        {
+            problems.Add(new("name", "Give the campaign a name the firm will know it by, e.g. \"Form ADV 2027\"."));
+        }
+        else if (name.Length > NameLength)
+        {
+            problems.Add(new("name", $"A name can be at most {NameLength} characters (this one has {name.Length})."));
+        }
+
+        var kind = CampaignKinds.Parse(Kind);
+        if (kind is null)
+        {
+            problems.Add(new("kind", string.IsNullOrWhiteSpace(Kind)
+                ? $"Say what kind of campaign it is: {CampaignKinds.Choices}."
+                : $"\"{Kind}\" is not a kind of campaign; use {CampaignKinds.Choices}."));
+        }
+
+        var subject = Lines(Subject).Trim();
+        if (subject.Length == 0)
+        {
+            problems.Add(new("subject", "Write a subject; it may use merge fields, e.g. Your Form ADV, {{ person.first_name }}."));
+        }
+        else if (subject.Length > MessageTemplates.SubjectLength)
+        {
+            problems.Add(new("subject", $"A subject can be at most {MessageTemplates.SubjectLength} characters (this one has {subject.Length})."));
+        }
+
+        var body = Lines(Body).TrimEnd();
+        if (body.Trim().Length == 0)
+        {
+            problems.Add(new("body", "Write the message."));
+        }
+        else if (body.Length > MessageTemplates.BodyLength)
+        {
+            problems.Add(new("body", $"A message can be at most {MessageTemplates.BodyLength:#,0} characters (this one has {body.Length:#,0})."));
+        }
+
+        LocalDate? deadline = null;
+        if (!string.IsNullOrWhiteSpace(Deadline))
+        {
+            var parsed = LocalDatePattern.Iso.Parse(Deadline.Trim());
+            if (parsed.Success)
+            {
+                deadline = parsed.Value;
+            }
+            else
+            {
+                problems.Add(new("deadline", $"\"{Deadline}\" is not a date; write it as yyyy-MM-dd."));
+            }
+        }
+        else if (kind == CampaignKind.FormAdv)
+        {
+            problems.Add(new("deadline", "A Form ADV campaign needs the deadline its delivery must meet (yyyy-MM-dd)."));
+        }
+
+        var (audience, audienceName) = ReadAudience(saved, problems);
+        return problems.Count > 0
+            ? (null, problems)
+            : (new CampaignContent(name, kind!.Value, subject, body, audience, audienceName, deadline), problems);
+    }
+
+    private (AudienceFilter Audience, string? Name) ReadAudience(SavedAudience? saved, List<CampaignProblem> problems)
+    {
+        if (!string.IsNullOrWhiteSpace(SavedAudience))
+        {
+            if (HasCriteria)
+            {
+                problems.Add(new("savedAudience", "Choose either a saved audience or tiers, tags, account types and stages, not both."));
+            }
+            else if (saved is null)
+            {
+                problems.Add(new("savedAudience", $"There is no saved audience \"{SavedAudience.Trim()}\"."));
+            }
+
+            return (saved?.Filter ?? AudienceFilter.Empty, saved?.Name);
+        }
+
+        var (filter, found) = AudienceFilter.Read(Tiers, Tags, AccountTypes, Stages);
+        problems.AddRange(found);
+        if (found.Count == 0 && filter.IsEmpty)
+        {
+            problems.Add(new("audience", "Choose who it goes to: tiers, tags, account types, lifecycle stages or a saved audience."));
+        }
+
+        return (filter, null);
+    }
+
+    private static string Lines(string? text) => (text ?? "").Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n');
+}
