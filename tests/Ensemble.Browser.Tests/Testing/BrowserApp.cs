@@ -115,6 +115,10 @@ public sealed class BrowserApp : IAsyncLifetime, IAsyncDisposable
             Locale = "en-US",
         });
         context.SetDefaultTimeout(15_000);
+
+        // Page loads share two cores with the other test projects (process-killing CLI tests among them): a first
+        // load after start-up can take longer than an action should.
+        context.SetDefaultNavigationTimeout(45_000);
         var page = await context.NewPageAsync();
         return new BrowserSession(context, page);
     }
