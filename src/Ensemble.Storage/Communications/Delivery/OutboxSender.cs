@@ -111,7 +111,7 @@ public sealed class OutboxSender(DeliverySettings settings, IClock clock, string
 
             default:
                 await PaceAsync(cancellationToken);
-                mailer ??= new SmtpMailer(settings, journal!);
+                mailer ??= new SmtpMailer(settings, journal!, await SenderAsync(db, cancellationToken));
                 var (outcome, error) = await mailer.SendAsync(message, now, cancellationToken);
                 return outcome switch
                 {
@@ -160,6 +160,19 @@ public sealed class OutboxSender(DeliverySettings settings, IClock clock, string
 
     private async Task<DateTimeZone> FirmZoneAsync(EnsembleDb db, CancellationToken cancellationToken) =>
         zone ??= (await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.FirstOrDefaultAsync(db.Firms, cancellationToken))?.Zone ?? DateTimeZone.Utc;
+
+    /// <summary>The configured sender; left at the default, it carries the firm's name so clients see who wrote.</summary>
+    private async Task<MimeKit.MailboxAddress> SenderAsync(EnsembleDb db, CancellationToken cancellationToken)
+    {
+        var from = MimeKit.MailboxAddress.Parse(settings.FromAddress);
+        if (settings.FromAddress == DeliverySettings.DefaultFrom
+            && await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.FirstOrDefaultAsync(db.Firms, cancellationToken) is { } firm)
+        {
+            from.Name = firm.Name;
+        }
+
+        return from;
+    }
 
     private static Task<Duration> RetentionAsync(EnsembleDb db, CancellationToken cancellationToken) =>
         CommunicationRetention.ForAsync(db, cancellationToken);

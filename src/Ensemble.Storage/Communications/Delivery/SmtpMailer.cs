@@ -30,9 +30,8 @@ internal enum MailOutcome
 /// through a <see cref="CommitPointStream"/>, which records each message in the <see cref="SendJournal"/> just before
 /// its final byte: the server can only have a message the journal knows about.
 /// </summary>
-internal sealed class SmtpMailer(DeliverySettings settings, SendJournal journal) : IAsyncDisposable
+internal sealed class SmtpMailer(DeliverySettings settings, SendJournal journal, MailboxAddress from) : IAsyncDisposable
 {
-    private readonly MailboxAddress from = MailboxAddress.Parse(settings.FromAddress);
     private SmtpClient? client;
     private CommitPointStream? stream;
 

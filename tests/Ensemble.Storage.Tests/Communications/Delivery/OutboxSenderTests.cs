@@ -30,6 +30,7 @@ public sealed class OutboxSenderTests
         Assert.Equal(2, delivered.Count);
         var zoe = delivered.Single(m => m.To.Mailboxes.Single().Address == "zoe@example.com");
         Assert.Equal("Zoë O'Brien", zoe.To.Mailboxes.Single().Name);
+        Assert.Equal("Test", zoe.From.Mailboxes.Single().Name); // the firm's name, as no sender is configured
         Assert.Equal("Ihr Jahresgespräch — Überblick", zoe.Subject);
         Assert.Contains("Grüße aus dem Büro.", zoe.TextBody, StringComparison.Ordinal);
         Assert.Contains("<p>Grüße aus dem Büro.</p>", zoe.HtmlBody, StringComparison.Ordinal);
