@@ -82,20 +82,7 @@ public sealed partial class NewUserScenarioTests
         Assert.Contains("ensemble init", result.Error, StringComparison.Ordinal);
     }
 
-    private static async Task<DatabaseLocation> EmptyDatabaseAsync(StorageProvider provider)
-    {
-        if (provider == StorageProvider.Sqlite)
-        {
-            return EnsembleDatabase.Describe(Path.Combine(Directory.CreateTempSubdirectory("ensemble-cli-db-").FullName, "firm.db"));
-        }
-
-        var name = "cli_" + Guid.NewGuid().ToString("N")[..16];
-        await using var admin = new NpgsqlConnection(TestDatabases.AdminConnection());
-        await admin.OpenAsync();
-        await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", admin);
-        await create.ExecuteNonQueryAsync();
-        return EnsembleDatabase.Describe(TestDatabases.WithDatabase(name));
-    }
+    private static Task<DatabaseLocation> EmptyDatabaseAsync(StorageProvider provider) => TestDatabases.CreateEmptyAsync(provider, "cli");
 
     private static async Task TamperAsync(DatabaseLocation location)
     {

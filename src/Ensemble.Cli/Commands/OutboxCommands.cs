@@ -80,7 +80,7 @@ internal static class OutboxCommands
             DeliveryStatus? filter = null;
             if (parse.GetValue(state) is { } text)
             {
-                filter = Enum.GetValues<DeliveryStatus>().Where(s => s.Name() == text.Trim().ToLowerInvariant()).Select(s => (DeliveryStatus?)s).FirstOrDefault();
+                filter = DeliveryStatuses.Parse(text);
                 if (filter is null)
                 {
                     return Output.Fail($"--status: \"{text}\" is not one of queued, sending, sent, delivered, failed, bounced.");

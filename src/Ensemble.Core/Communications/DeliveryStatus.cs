@@ -35,5 +35,12 @@ public static class DeliveryStatuses
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
     };
 
+    /// <summary>Reads a status as <see cref="Name"/> spells it (queued, sent…), ignoring case and spaces; null when it is none.</summary>
+    public static DeliveryStatus? Parse(string? text)
+    {
+        var name = (text ?? "").Trim().ToLowerInvariant();
+        return Enum.GetValues<DeliveryStatus>().Cast<DeliveryStatus?>().FirstOrDefault(s => s!.Value.Name() == name);
+    }
+
     public static bool IsFinal(this DeliveryStatus status) => status is DeliveryStatus.Sent or DeliveryStatus.Delivered or DeliveryStatus.Failed or DeliveryStatus.Bounced;
 }

@@ -1,4 +1,5 @@
 using Ensemble.Communications;
+using Ensemble.Communications.Archive;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
 
@@ -11,7 +12,7 @@ namespace Ensemble.Storage.Communications;
 public static class OutboxQueue
 {
     /// <summary>The books-and-records period messages are kept for unless the firm configures another.</summary>
-    public static readonly Duration DefaultRetention = Duration.FromDays(6 * 365 + 2);
+    public static readonly Duration DefaultRetention = RetentionPeriod.OfYears(CommunicationSettings.DefaultRetentionYears);
 
     /// <summary>Adds the envelopes whose keys are new; returns how many were added. The caller saves.</summary>
     public static async Task<int> AddAsync(EnsembleDb db, IReadOnlyCollection<OutboxEnvelope> envelopes, Instant now, Duration? retention = null, CancellationToken ct = default)

@@ -37,7 +37,7 @@ internal static class OutboxApi
         DeliveryStatus? filter = null;
         if (status is not null)
         {
-            filter = Enum.GetValues<DeliveryStatus>().Where(s => s.Name() == status.Trim().ToLowerInvariant()).Select(s => (DeliveryStatus?)s).FirstOrDefault();
+            filter = DeliveryStatuses.Parse(status);
             if (filter is null)
             {
                 return Problems.Invalid(("status", $"\"{status}\" is not one of queued, sending, sent, delivered, failed, bounced."));

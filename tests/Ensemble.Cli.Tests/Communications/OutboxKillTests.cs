@@ -4,7 +4,6 @@ using Ensemble.Storage;
 using Ensemble.Storage.Communications;
 using Ensemble.Storage.Tests.Testing;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 using NodaTime;
 
 namespace Ensemble.Cli.Tests.Communications;
@@ -23,9 +22,7 @@ public sealed class OutboxKillTests
     [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
     public async Task KillingTheSenderAtRandomPoints_DeliversEveryMessageExactlyOnce(StorageProvider provider)
     {
-        var location = provider == StorageProvider.Sqlite
-            ? EnsembleDatabase.Describe(Path.Combine(Directory.CreateTempSubdirectory("ensemble-outbox-").FullName, "firm.db"))
-            : await NewPostgresAsync();
+        var location = await TestDatabases.CreateEmptyAsync(provider, "outbox");
         var cli = new Cli(location);
         await cli.OkAsync("init", "--name", "Outbox Test Wealth");
         await QueueAsync(location);
@@ -84,15 +81,5 @@ public sealed class OutboxKillTests
     {
         await using var db = EnsembleDatabase.CreateContext(location);
         return await db.Outbox.CountAsync(m => m.Status == DeliveryStatus.Queued || m.Status == DeliveryStatus.Sending);
-    }
-
-    private static async Task<DatabaseLocation> NewPostgresAsync()
-    {
-        var name = "outbox_" + Guid.NewGuid().ToString("N")[..16];
-        await using var admin = new NpgsqlConnection(TestDatabases.AdminConnection());
-        await admin.OpenAsync();
-        await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", admin);
-        await create.ExecuteNonQueryAsync();
-        return EnsembleDatabase.Describe(TestDatabases.WithDatabase(name));
     }
 }

@@ -45,6 +45,22 @@ public static class TestDatabases
         return EnsembleDatabase.Describe(WithDatabase(name));
     }
 
+    /// <summary>A database with no schema at all, as a new user's would be: a new SQLite file, or a new PostgreSQL database.</summary>
+    public static async Task<DatabaseLocation> CreateEmptyAsync(StorageProvider provider, string prefix)
+    {
+        if (provider == StorageProvider.Sqlite)
+        {
+            return EnsembleDatabase.Describe(Path.Combine(Directory.CreateTempSubdirectory($"ensemble-{prefix}-").FullName, "firm.db"));
+        }
+
+        var name = $"{prefix}_{Guid.NewGuid():N}"[..(prefix.Length + 17)];
+        await using var admin = new NpgsqlConnection(AdminConnection());
+        await admin.OpenAsync();
+        await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", admin);
+        await create.ExecuteNonQueryAsync();
+        return EnsembleDatabase.Describe(WithDatabase(name));
+    }
+
     public static string AdminConnection() =>
         Environment.GetEnvironmentVariable(PostgresVariable)
         ?? throw new InvalidOperationException(

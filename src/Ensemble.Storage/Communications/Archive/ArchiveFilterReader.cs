@@ -48,7 +48,7 @@ public static class ArchiveFilterReader
         DeliveryStatus? status = null;
         if (!string.IsNullOrWhiteSpace(search.Status))
         {
-            status = ParseStatus(search.Status);
+            status = DeliveryStatuses.Parse(search.Status);
             if (status is null)
             {
                 errors.Add(("status", $"\"{search.Status}\" is not a status; use {StatusChoices}."));
@@ -66,9 +66,6 @@ public static class ArchiveFilterReader
             ? (null, errors)
             : (new ArchiveFilter(string.IsNullOrWhiteSpace(search.Text) ? null : search.Text.Trim(), household, string.IsNullOrWhiteSpace(search.Kind) ? null : search.Kind.Trim(), channel, status, from, to), errors);
     }
-
-    public static DeliveryStatus? ParseStatus(string? text) =>
-        Enum.GetValues<DeliveryStatus>().Cast<DeliveryStatus?>().FirstOrDefault(s => s!.Value.Name() == (text ?? "").Trim().ToLowerInvariant());
 
     private static LocalDate? Date(string? text, string field, List<(string, string)> errors)
     {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Ensemble.Communications;
+using Ensemble.Storage.Communications.Archive;
 using NodaTime;
 
 namespace Ensemble.Storage.Communications.Delivery;
@@ -31,7 +32,7 @@ public sealed class OutboxSender(DeliverySettings settings, IClock clock, string
             return new OutboxPass(0, 0, 0, 0, recoveredSent, recoveredQueued);
         }
 
-        var retention = await RetentionAsync(db, cancellationToken);
+        var retention = await CommunicationSettingsStore.RetentionAsync(db, cancellationToken);
         var settlements = new List<Settlement>(claimed.Count);
         var failed = new List<OutboxMessage>();
         try
@@ -173,9 +174,6 @@ public sealed class OutboxSender(DeliverySettings settings, IClock clock, string
 
         return from;
     }
-
-    private static Task<Duration> RetentionAsync(EnsembleDb db, CancellationToken cancellationToken) =>
-        CommunicationRetention.ForAsync(db, cancellationToken);
 
     private static Instant Later(Instant a, Instant b) => a > b ? a : b;
 }

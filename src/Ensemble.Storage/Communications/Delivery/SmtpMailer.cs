@@ -37,15 +37,13 @@ internal sealed class SmtpMailer(DeliverySettings settings, SendJournal journal,
 
     public async Task<(MailOutcome Outcome, string? Error)> SendAsync(OutboxMessage message, Instant now, CancellationToken cancellationToken)
     {
-        if (!MailboxAddress.TryParse(message.Address, out var to) || to.Address.IndexOf('@', StringComparison.Ordinal) <= 0)
+        // The same rule campaigns plan by, so what they would hold back is never sent here either.
+        if (!EmailAddresses.IsValid(message.Address))
         {
             return (MailOutcome.Refused, $"\"{message.Address}\" is not a valid email address.");
         }
 
-        if (!string.IsNullOrWhiteSpace(message.RecipientName))
-        {
-            to.Name = message.RecipientName;
-        }
+        var to = new MailboxAddress(message.RecipientName, message.Address.Trim());
 
         var mime = Compose(message, to, now);
         var committed = false;

@@ -33,7 +33,7 @@ public sealed class IndexModel(EnsembleDb db, DeliverySettings delivery) : PageM
     {
         Showing = Status is null
             ? DeliveryStatus.Failed
-            : Enum.GetValues<DeliveryStatus>().Where(s => s.Name() == Status).Select(s => (DeliveryStatus?)s).FirstOrDefault();
+            : DeliveryStatuses.Parse(Status);
         if (Status is not null && Showing is null)
         {
             return BadRequest();

@@ -1,6 +1,6 @@
 using MimeKit;
 
-namespace Ensemble.Storage.Communications.Campaigns;
+namespace Ensemble.Storage.Communications;
 
 /// <summary>
 /// Whether an email address can be sent to: MimeKit must read it as a bare address (no display name, one address), and
