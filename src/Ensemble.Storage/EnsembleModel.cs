@@ -145,6 +145,7 @@ internal static class EnsembleModel
             b.Property(i => i.StartedAt).HasConversion(Conversions.Instant);
             b.Property(i => i.StartedOn).HasConversion(Conversions.LocalDate);
             b.Property(i => i.EndedAt).HasConversion(Conversions.NullableInstant);
+            b.Property(i => i.StandIns).HasMaxLength(400);
             b.Property(i => i.Version).IsConcurrencyToken();
             b.HasIndex(i => i.TriggerKey).IsUnique();
             b.HasIndex(i => i.HouseholdId);

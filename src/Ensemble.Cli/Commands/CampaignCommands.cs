@@ -151,7 +151,9 @@ internal static class CampaignCommands
             var zone = await ZoneAsync(db, cancellationToken);
             Output.Success($"#{c.Id} {c.Name} — {c.KindTitle}, {c.StatusTitle.ToLowerInvariant()}");
             Output.Line($"  Written by {c.Author}{(c.LastEditedBy != c.Author ? $", last changed by {c.LastEditedBy}" : "")}, {When(c.UpdatedAt, zone)}");
-            Output.Line($"  Audience: {(c.Audience.SavedAudience is { } saved ? $"{saved} — " : "")}{c.Audience.Description}");
+            Output.Line(c.AlertRule is { } rule
+                ? $"  Answers alerts of rule {rule}; {(c.InForce ? "in force: follow-ups by email, letter or portal send it" : "not in force until approved")}"
+                : $"  Audience: {(c.Audience.SavedAudience is { } saved ? $"{saved} — " : "")}{c.Audience.Description}");
             if (c.Deadline is { } deadline)
             {
                 Output.Line($"  Deadline: {deadline.ToString("uuuu-MM-dd", CultureInfo.InvariantCulture)}");
@@ -526,12 +528,13 @@ internal static class CampaignCommands
         private readonly Option<string[]> _stages = new("--stage") { Description = "Households at these stages: prospect, client, former-client." };
         private readonly Option<string?> _saved = new("--audience") { Description = "Use a saved audience's criteria instead (see `campaigns audiences list`)." };
         private readonly Option<string?> _deadline = new("--deadline") { Description = "The deadline, yyyy-MM-dd (required for form-adv; {{ deadline }} in templates)." };
+        private readonly Option<string?> _alertRule = new("--alert-rule") { Description = "For kind alert-follow-up: the advisory rule whose alerts the message answers, e.g. excess-cash." };
 
         public void AddTo(Command command)
         {
             _name.Required = required;
             _kind.Required = required;
-            foreach (var option in new Option[] { _name, _kind, _subject, _subjectFile, _body, _bodyFile, _saved, _deadline })
+            foreach (var option in new Option[] { _name, _kind, _subject, _subjectFile, _body, _bodyFile, _saved, _deadline, _alertRule })
             {
                 command.Options.Add(option);
             }
@@ -572,7 +575,8 @@ internal static class CampaignCommands
                 subject.Value ?? current?.Subject,
                 body.Value ?? current?.Body,
                 audience.Item1, audience.Item2, audience.Item3, audience.Item4, audience.Item5,
-                parse.GetValue(_deadline) ?? current?.Deadline?.ToString("uuuu-MM-dd", CultureInfo.InvariantCulture));
+                parse.GetValue(_deadline) ?? current?.Deadline?.ToString("uuuu-MM-dd", CultureInfo.InvariantCulture),
+                parse.GetValue(_alertRule) ?? current?.AlertRule);
         }
 
         private static Result<string?> Text(ParseResult parse, Option<string?> inline, Option<FileInfo?> file, string what)

@@ -11,13 +11,13 @@ using Spectre.Console;
 
 namespace Ensemble.Cli.Commands;
 
-/// <summary>ensemble follow-ups: how alerts are followed up by quadrant — list, run, a person's digest, take one up, the budget, the report.</summary>
+/// <summary>ensemble follow-ups: how alerts are followed up by quadrant — list, run, a person's digest, take one up, the budget, the playbooks, the report.</summary>
 internal static class FollowUpCommands
 {
     public static Command Build() =>
         new("follow-ups", "How alerts are followed up: a task for the right role within each person's daily budget, a point on the next meeting's agenda, or a message queued for the client.")
         {
-            List(), Run(), Digest(), TakeUp(), Budget(), Report(),
+            List(), Run(), Digest(), TakeUp(), Budget(), FollowUpPlaybookCommand.Build(), Report(),
         };
 
     private static Command List()
@@ -145,8 +145,12 @@ internal static class FollowUpCommands
                 return Output.Ok;
             }
 
-            var wanted = new FollowUpSettings(
-                parse.GetValue(tasks) ?? current.TasksPerPersonPerDay, parse.GetValue(response) ?? current.ResponseDays, parse.GetValue(reopen) ?? current.ReopenDays);
+            var wanted = current with
+            {
+                TasksPerPersonPerDay = parse.GetValue(tasks) ?? current.TasksPerPersonPerDay,
+                ResponseDays = parse.GetValue(response) ?? current.ResponseDays,
+                ReopenDays = parse.GetValue(reopen) ?? current.ReopenDays,
+            };
             return Runner.Report(await FollowUpSettingsStore.SaveAsync(db, wanted, session.Actor, cancellationToken), s =>
             {
                 Output.Success("Follow-up settings saved.");
@@ -229,6 +233,7 @@ internal static class FollowUpCommands
         Output.Line($"  Follow-up tasks per person per day: {s.TasksPerPersonPerDay} (the rest go to the person's daily digest, ranked)");
         Output.Line($"  Report response window:             {s.ResponseDays} days");
         Output.Line($"  Report re-open window:              {s.ReopenDays} days");
+        Output.Line("  Playbooks by quadrant:              `ensemble follow-ups playbook`");
     }
 
     private static string Percent(double? share, int of) => share is { } s ? $"{s * 100:0}% of {of}" : "–";

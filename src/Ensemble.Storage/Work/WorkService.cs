@@ -23,6 +23,12 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
     public Task<Result<Transition>> StartAsync(
         string templateKey, HouseholdId? householdId, IReadOnlyDictionary<string, LocalDate> anchors, string actor,
         string? triggerKey = null, CancellationToken cancellationToken = default) =>
+        StartAsync(templateKey, householdId, anchors, actor, triggerKey, null, cancellationToken);
+
+    /// <param name="standIns">Roles that do another role's steps in this run only (template role → acting role); null: none.</param>
+    public Task<Result<Transition>> StartAsync(
+        string templateKey, HouseholdId? householdId, IReadOnlyDictionary<string, LocalDate> anchors, string actor,
+        string? triggerKey, IReadOnlyDictionary<string, string>? standIns, CancellationToken cancellationToken = default) =>
         InTransactionAsync("start-process", actor, async () =>
         {
             var version = await TemplateVersions.LatestAsync(db, templateKey, cancellationToken);
@@ -41,7 +47,7 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
                 return Error.NotFound($"Household {hh} does not exist.");
             }
 
-            return await StartTrackedAsync(version.Id, householdId, anchors, actor, triggerKey, cancellationToken);
+            return await StartTrackedAsync(version.Id, householdId, anchors, actor, triggerKey, standIns, cancellationToken);
         }, cancellationToken);
 
     public Task<Result<Transition>> CompleteAsync(TaskId taskId, string actor, string? note = null, CancellationToken cancellationToken = default) =>
@@ -101,12 +107,12 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
 
     private async Task<Result<Transition>> StartTrackedAsync(
         TemplateVersionId versionId, HouseholdId? householdId, IReadOnlyDictionary<string, LocalDate> anchors, string actor,
-        string? triggerKey, CancellationToken cancellationToken)
+        string? triggerKey, IReadOnlyDictionary<string, string>? standIns, CancellationToken cancellationToken)
     {
         var template = await TemplateAsync(versionId, cancellationToken);
         var firm = await FirmAsync(cancellationToken);
         var context = await ContextAsync(firm, householdId, template, cancellationToken);
-        var result = _engine.Start(template, versionId, new StartRequest(householdId, anchors, actor, triggerKey), context);
+        var result = _engine.Start(template, versionId, new StartRequest(householdId, anchors, actor, triggerKey, standIns), context);
         if (!result.IsSuccess)
         {
             return result;
@@ -158,7 +164,7 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
                     continue;
                 }
 
-                var started = await StartTrackedAsync(version, template.Scope == TemplateScope.Firm ? null : e.HouseholdId, anchors, actor, key, cancellationToken);
+                var started = await StartTrackedAsync(version, template.Scope == TemplateScope.Firm ? null : e.HouseholdId, anchors, actor, key, null, cancellationToken);
                 if (started.IsSuccess)
                 {
                     foreach (var next in started.Value.Events)

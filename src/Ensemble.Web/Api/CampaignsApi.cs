@@ -17,11 +17,14 @@ namespace Ensemble.Web.Api;
 /// </summary>
 internal static class CampaignsApi
 {
-    /// <summary>A campaign as sent to create or change one. Give audience criteria or a saved audience's name.</summary>
+    /// <summary>
+    /// A campaign as sent to create or change one. Give audience criteria or a saved audience's name; a standing alert
+    /// follow-up message (kind alert-follow-up) names its advisory rule in alertRule instead.
+    /// </summary>
     public sealed record CampaignRequest(
         string? Name, string? Kind, string? Subject, string? Body,
         IReadOnlyList<string>? Tiers, IReadOnlyList<string>? Tags, IReadOnlyList<string>? AccountTypes, IReadOnlyList<string>? Stages,
-        string? SavedAudience, string? Deadline);
+        string? SavedAudience, string? Deadline, string? AlertRule = null);
 
     /// <summary>A reviewer's decision: "approve" or "reject", and a comment (required to reject).</summary>
     public sealed record ReviewRequest(string? Decision, string? Comment);
@@ -253,7 +256,7 @@ internal static class CampaignsApi
     }
 
     private static CampaignInput Input(CampaignRequest? body) =>
-        new(body?.Name, body?.Kind, body?.Subject, body?.Body, body?.Tiers, body?.Tags, body?.AccountTypes, body?.Stages, body?.SavedAudience, body?.Deadline);
+        new(body?.Name, body?.Kind, body?.Subject, body?.Body, body?.Tiers, body?.Tags, body?.AccountTypes, body?.Stages, body?.SavedAudience, body?.Deadline, body?.AlertRule);
 
     /// <summary>A 400 naming each field; template problems carry their place, e.g. "3:14: Unknown merge field …".</summary>
     private static IResult Invalid(IEnumerable<CampaignProblem> problems) =>

@@ -11,8 +11,23 @@ using NodaTime;
 
 namespace Ensemble.Web.Api;
 
-/// <summary>The follow-up settings as the API reads and writes them; omitted fields keep their value.</summary>
-public sealed record FollowUpSettingsRequest(int? TasksPerPersonPerDay, int? ResponseDays, int? ReopenDays);
+/// <summary>
+/// A change to the follow-up settings; omitted fields keep their value. <c>playbooks</c> is keyed by quadrant
+/// (urgent-advice, urgent-service, planned-advice, self-service): a quadrant left out keeps its playbook, a part of
+/// one left out keeps its value, and a quadrant given as null returns to its default.
+/// </summary>
+public sealed record FollowUpSettingsRequest(int? TasksPerPersonPerDay, int? ResponseDays, int? ReopenDays, IReadOnlyDictionary<string, PlaybookWords?>? Playbooks = null);
+
+/// <summary>The follow-up settings: the noise budget, the report's windows, and each quadrant's playbook in words, as in force and by default.</summary>
+public sealed record FollowUpSettingsView(
+    int TasksPerPersonPerDay, int ResponseDays, int ReopenDays, IReadOnlyDictionary<string, PlaybookWords> Playbooks, IReadOnlyDictionary<string, PlaybookWords> DefaultPlaybooks)
+{
+    public static FollowUpSettingsView Of(FollowUpSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return new(settings.TasksPerPersonPerDay, settings.ResponseDays, settings.ReopenDays, PlaybookWords.Describe(settings.Playbooks), PlaybookWords.Describe(Playbook.Defaults));
+    }
+}
 
 /// <summary>A household's follow-ups and the points standing on its coming meetings' agendas.</summary>
 public sealed record HouseholdFollowUps(IReadOnlyList<FollowUpView> FollowUps, IReadOnlyList<AgendaItemView> Agenda);
@@ -36,9 +51,10 @@ internal static class FollowUpsApi
             .WithSummary("Take a follow-up up from a digest now: its process starts and the task goes to the role on the household's team. Audited.");
         followUps.MapPost("/run", Run).Allow(AccessKind.ManagePractice)
             .WithSummary("Follow up every new alert that has none yet and close those whose alert, process or meeting is over. A repeat does nothing new.");
-        followUps.MapGet("/settings", GetSettings).Allow(AccessKind.AnyStaff).WithSummary("The follow-up settings: tasks per person per day (the noise budget) and the report's windows.");
+        followUps.MapGet("/settings", GetSettings).Allow(AccessKind.AnyStaff)
+            .WithSummary("The follow-up settings: tasks per person per day (the noise budget), the report's windows, and each quadrant's playbook (channels in order, action, caller role) with the defaults.");
         followUps.MapPut("/settings", SetSettings).Allow(AccessKind.ManagePractice)
-            .WithSummary("Change the follow-up settings; values out of range are refused naming the field. Audited.");
+            .WithSummary($"Change the follow-up settings; omitted fields keep their value. Playbooks are keyed by quadrant ({FollowUpWords.QuadrantChoices}); channels {FollowUpWords.PlaybookChannelChoices}; action {FollowUpWords.ActionChoices}; callerRole a role of the firm; a quadrant given as null returns to its default. Bad values are refused naming the field. Audited.");
         api.MapGet("/households/{key}/follow-ups", ForHousehold).Allow(AccessKind.Household).WithTags("Follow-ups")
             .WithSummary("The household's follow-ups (open ones first, then the latest closed) and the points on its coming meetings' agendas.");
         api.MapGet("/reports/follow-ups", Report).Allow(AccessKind.ManagePractice).WithTags("Reports")
@@ -157,21 +173,25 @@ internal static class FollowUpsApi
     }
 
     private static async Task<IResult> GetSettings(EnsembleDb db, CancellationToken cancellationToken) =>
-        Results.Ok(await FollowUpSettingsStore.GetAsync(db, cancellationToken));
+        Results.Ok(FollowUpSettingsView.Of(await FollowUpSettingsStore.GetAsync(db, cancellationToken)));
 
     private static async Task<IResult> SetSettings(FollowUpSettingsRequest? body, CurrentCaller callers, EnsembleDb db, CancellationToken cancellationToken)
     {
         var current = await FollowUpSettingsStore.GetAsync(db, cancellationToken);
-        var wanted = new FollowUpSettings(
-            body?.TasksPerPersonPerDay ?? current.TasksPerPersonPerDay, body?.ResponseDays ?? current.ResponseDays, body?.ReopenDays ?? current.ReopenDays);
-        var problems = wanted.Check();
+        var numbers = current with
+        {
+            TasksPerPersonPerDay = body?.TasksPerPersonPerDay ?? current.TasksPerPersonPerDay,
+            ResponseDays = body?.ResponseDays ?? current.ResponseDays,
+            ReopenDays = body?.ReopenDays ?? current.ReopenDays,
+        };
+        var (wanted, problems) = await FollowUpSettingsStore.WithPlaybooksAsync(db, numbers, body?.Playbooks, cancellationToken);
         if (problems.Count > 0)
         {
             return Problems.Invalid([.. problems]);
         }
 
         var caller = await callers.RequireAsync(cancellationToken);
-        return Problems.Of(await FollowUpSettingsStore.SaveAsync(db, wanted, caller.Handle, cancellationToken), Results.Ok);
+        return Problems.Of(await FollowUpSettingsStore.SaveAsync(db, wanted, caller.Handle, cancellationToken), s => Results.Ok(FollowUpSettingsView.Of(s)));
     }
 
     private static async Task<IResult> ForHousehold(HttpContext http, EnsembleDb db, CancellationToken cancellationToken)

@@ -79,7 +79,7 @@ public sealed class FollowUpPlannerTests
 
         var problems = Playbook.Check(playbooks, RoleKeys.Defaults.Select(r => r.Key));
 
-        Assert.Contains("playbooks.UrgentAdvice.callerRole: 'adviser' is not a role of the firm", problems);
-        Assert.Contains("playbooks.SelfService: no playbook for this quadrant; give exactly one", problems);
+        Assert.Contains(problems, p => p.StartsWith("playbooks.urgent-advice.callerRole: 'adviser' is not a role of the firm", StringComparison.Ordinal));
+        Assert.Contains("playbooks.self-service: no playbook for this quadrant; give exactly one", problems);
     }
 }

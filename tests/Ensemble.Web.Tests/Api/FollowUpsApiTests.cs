@@ -112,7 +112,7 @@ public sealed class FollowUpsApiTests(WebApps apps)
         using var principal = app.Browser();
         await SignInForm.SignInAsync(principal, "elena");
         var whole = await principal.GetStringAsync("/follow-ups?view=all");
-        Assert.Contains("queued for delivery", whole, StringComparison.Ordinal);
+        Assert.Contains("the message compliance approved for its alert", whole, StringComparison.Ordinal);
         Assert.Contains("How the figures are counted", await principal.GetStringAsync("/follow-ups/report"), StringComparison.Ordinal);
     }
 

@@ -79,6 +79,9 @@ public sealed class AlertFollowUp
     /// <summary>The meeting whose agenda it is on, if any.</summary>
     public TouchpointId? TouchpointId { get; private set; }
 
+    /// <summary>The outbox key of the message sent to the client for it, once queued.</summary>
+    public string? MessageKey { get; private set; }
+
     /// <summary>The day of the digest that holds it (the latest, when it waited more than one day).</summary>
     public LocalDate? DigestOn { get; private set; }
 
@@ -161,13 +164,18 @@ public sealed class AlertFollowUp
         return this;
     }
 
-    public Result<AlertFollowUp> QueuedForClient()
+    /// <summary>
+    /// The client's message is in the outbox under <paramref name="messageKey"/>; null while it waits for the next
+    /// collective mailing to carry it.
+    /// </summary>
+    public Result<AlertFollowUp> QueuedForClient(string? messageKey = null)
     {
-        if (Status != FollowUpStatus.Planned)
+        if (Status != FollowUpStatus.Planned && !(Status == FollowUpStatus.QueuedForClient && MessageKey is null))
         {
-            return Refuse("be queued for the client", "only a planned follow-up can");
+            return Refuse("be queued for the client", "only a planned follow-up, or one waiting for the next mailing, can");
         }
 
+        MessageKey = messageKey;
         Status = FollowUpStatus.QueuedForClient;
         Version++;
         return this;

@@ -19,11 +19,16 @@ public sealed record FollowUpPlan(Quadrant Quadrant, FollowUpChannel Channel, Fo
 /// Chooses how an alert is followed up from its place on the canvas and the quadrant's playbook, always
 /// within what the household allows: do-not-contact turns every route into an internal review, and a
 /// client channel is used only when the household has said it wants it (or, for a phone call, has a phone
-/// preference or no stated preference at all).
+/// preference or no stated preference at all). A channel the firm cannot use for this alert right now (no message
+/// approved for it, no text-message gateway) is passed over, and the plan's reason says so.
 /// </summary>
 public static class FollowUpPlanner
 {
-    public static FollowUpPlan Decide(CanvasPlace place, FollowUpHousehold household, IReadOnlyList<Playbook> playbooks)
+    /// <param name="place">The alert type's place on the firm's canvas.</param>
+    /// <param name="household">What the household allows.</param>
+    /// <param name="playbooks">The firm's playbooks, one per quadrant.</param>
+    /// <param name="unavailable">Why the firm cannot use a channel for this alert and action now, or null when it can; null: every channel can be used.</param>
+    public static FollowUpPlan Decide(CanvasPlace place, FollowUpHousehold household, IReadOnlyList<Playbook> playbooks, Func<FollowUpChannel, FollowUpAction, string?>? unavailable = null)
     {
         ArgumentNullException.ThrowIfNull(household);
         var quadrant = place.Quadrant;
@@ -35,19 +40,30 @@ public static class FollowUpPlanner
         }
 
         var preferred = household.PreferredChannels;
+        var passedOver = new List<string>();
         foreach (var channel in playbook.Channels)
         {
-            if (Allows(channel, household))
+            if (!Allows(channel, household))
             {
-                var owner = channel == FollowUpChannel.PhoneCall ? playbook.CallerRole : null;
-                return new FollowUpPlan(quadrant, channel, playbook.Action, owner, Why(channel, quadrant, preferred));
+                continue;
             }
+
+            if (unavailable?.Invoke(channel, playbook.Action) is { } why)
+            {
+                passedOver.Add($"{FollowUpWords.Name(channel).ToLowerInvariant()}: {why}");
+                continue;
+            }
+
+            var owner = channel == FollowUpChannel.PhoneCall ? playbook.CallerRole : null;
+            return new FollowUpPlan(quadrant, channel, playbook.Action, owner, Why(channel, quadrant, preferred) + PassedOver(passedOver));
         }
 
         // None of the playbook's channels suits the household: the caller phones, which every client can receive.
         return new FollowUpPlan(quadrant, FollowUpChannel.PhoneCall, playbook.Action, playbook.CallerRole,
-            $"none of the {Describe(quadrant)} channels suits the household's preferences, so the {Role(playbook.CallerRole)} calls");
+            $"none of the {Describe(quadrant)} channels suits the household's preferences, so the {Role(playbook.CallerRole)} calls" + PassedOver(passedOver));
     }
+
+    private static string PassedOver(List<string> passedOver) => passedOver.Count == 0 ? "" : $" (passed over {string.Join("; ", passedOver)})";
 
     private static bool Allows(FollowUpChannel channel, FollowUpHousehold household) => channel switch
     {

@@ -52,7 +52,8 @@ public readonly record struct FollowUpRoute(FollowUpRouteKind Kind, string? Temp
         (FollowUpRouteKind.Task, AdviceMeetingTemplate) when plan.Channel != FollowUpChannel.PhoneCall =>
             $"; no meeting is scheduled, so an advice meeting is started and the invitation goes by {Word(plan.Channel)}",
         (FollowUpRouteKind.Task, AdviceMeetingTemplate) => "; the call books an advice meeting",
-        (FollowUpRouteKind.ClientMessage, _) => $"; the message is queued for delivery by {Word(plan.Channel)}",
+        (FollowUpRouteKind.ClientMessage, _) when plan.Channel == FollowUpChannel.Newsletter => "; the approved message goes out with the household's next mailing",
+        (FollowUpRouteKind.ClientMessage, _) => $"; the approved message is sent by {Word(plan.Channel)}",
         _ => "",
     };
 

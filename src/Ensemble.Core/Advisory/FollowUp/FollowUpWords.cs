@@ -5,6 +5,13 @@ public static class FollowUpWords
 {
     public const string ChannelChoices = "email, sms, letter, phone-call, meeting-agenda, portal-nudge, newsletter or internal-review";
 
+    /// <summary>The channels a playbook may list: internal review is kept for do-not-contact households.</summary>
+    public const string PlaybookChannelChoices = "email, sms, letter, phone-call, meeting-agenda, portal-nudge or newsletter";
+
+    public const string QuadrantChoices = "urgent-advice, urgent-service, planned-advice or self-service";
+
+    public const string ActionChoices = "self-service or advisor-meeting";
+
     public static string Key(FollowUpChannel channel) => channel switch
     {
         FollowUpChannel.PhoneCall => "phone-call",
@@ -28,12 +35,51 @@ public static class FollowUpWords
 
     public static FollowUpChannel? ParseChannel(string? text)
     {
-        var word = text?.Trim().Replace(" ", "-", StringComparison.Ordinal).Replace("_", "-", StringComparison.Ordinal).ToLowerInvariant();
+        var word = Word(text);
         foreach (var channel in Enum.GetValues<FollowUpChannel>())
         {
             if (word == Key(channel) || word == channel.ToString().ToLowerInvariant())
             {
                 return channel;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The quadrant's word, as settings documents, the API and the CLI write it.</summary>
+    public static string Key(Quadrant quadrant) => quadrant switch
+    {
+        Quadrant.UrgentAdvice => "urgent-advice",
+        Quadrant.UrgentService => "urgent-service",
+        Quadrant.PlannedAdvice => "planned-advice",
+        _ => "self-service",
+    };
+
+    public static Quadrant? ParseQuadrant(string? text)
+    {
+        var word = Word(text);
+        foreach (var quadrant in Enum.GetValues<Quadrant>())
+        {
+            if (word == Key(quadrant) || word == quadrant.ToString().ToLowerInvariant())
+            {
+                return quadrant;
+            }
+        }
+
+        return null;
+    }
+
+    public static string Key(FollowUpAction action) => action == FollowUpAction.AdvisorMeeting ? "advisor-meeting" : "self-service";
+
+    public static FollowUpAction? ParseAction(string? text)
+    {
+        var word = Word(text);
+        foreach (var action in Enum.GetValues<FollowUpAction>())
+        {
+            if (word == Key(action) || word == action.ToString().ToLowerInvariant())
+            {
+                return action;
             }
         }
 
@@ -49,4 +95,8 @@ public static class FollowUpWords
     };
 
     public static string Name(FollowUpAction action) => action == FollowUpAction.AdvisorMeeting ? "Meeting with the advisor" : "Self-service";
+
+    // People write "Phone call", "phone_call" or "PHONE-CALL"; all mean the same word.
+    private static string? Word(string? text) =>
+        text?.Trim().Replace(" ", "-", StringComparison.Ordinal).Replace("_", "-", StringComparison.Ordinal).ToLowerInvariant();
 }

@@ -64,6 +64,9 @@ public sealed class Campaign
 
     public LocalDate? Deadline { get; private set; }
 
+    /// <summary>For a standing alert follow-up message, the key of the advisory rule whose alerts it answers.</summary>
+    public string? AlertRule { get; private set; }
+
     public CampaignStatus Status { get; private set; }
 
     public Instant CreatedAt { get; private set; }
@@ -82,11 +85,17 @@ public sealed class Campaign
 
     public List<CampaignReview> Reviews { get; private set; } = [];
 
-    public CampaignContent Content => new(Name, Kind, Subject, Body, Audience, AudienceName, Deadline);
+    public CampaignContent Content => new(Name, Kind, Subject, Body, Audience, AudienceName, Deadline, AlertRule);
 
     /// <summary>The approval in force: the last approval while the campaign is approved or sent.</summary>
     public CampaignReview? Approval =>
         Status is CampaignStatus.Approved or CampaignStatus.Sent ? Reviews.Where(r => r.Action == ReviewAction.Approved).MaxBy(r => (r.At, r.Id)) : null;
+
+    /// <summary>
+    /// Whether this is a standing alert follow-up message that may go out now: approved, and its content exactly what was
+    /// approved. A change voids it until compliance approves it again.
+    /// </summary>
+    public bool IsInForce => Kind.IsStanding() && Status == CampaignStatus.Approved && Approval is { } approval && approval.ContentHash == Content.Hash();
 
     /// <summary>
     /// Changes the campaign. A change to what is sent or to whom takes a submitted or approved campaign back to Draft,
@@ -201,6 +210,11 @@ public sealed class Campaign
     public Result<Campaign> MarkSending(string by, Instant at)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(by);
+        if (Kind.IsStanding())
+        {
+            return Error.Conflict($"Campaign {Id} is a standing alert follow-up message: while approved, it goes to each household whose {AlertRule} alert is followed up by a client channel, and is not sent as a whole.");
+        }
+
         if (Status is not (CampaignStatus.Approved or CampaignStatus.Sent))
         {
             return Error.Conflict($"Campaign {Id} is {Status.Title().ToLowerInvariant()}; only an approved campaign can be sent.");
@@ -234,5 +248,6 @@ public sealed class Campaign
         Audience = content.Audience;
         AudienceName = content.AudienceName;
         Deadline = content.Deadline;
+        AlertRule = content.AlertRule;
     }
 }

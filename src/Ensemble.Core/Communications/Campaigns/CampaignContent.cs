@@ -7,10 +7,12 @@ namespace Ensemble.Communications.Campaigns;
 
 /// <summary>
 /// A campaign as written, checked field by field: its name, kind, subject and body templates, audience (and the saved
-/// audience it was taken from, if any) and deadline. The templates themselves are checked separately, since a draft
-/// may be saved half-written.
+/// audience it was taken from, if any) and deadline; for a standing alert follow-up message, the advisory rule it
+/// answers instead of an audience. The templates themselves are checked separately, since a draft may be saved
+/// half-written.
 /// </summary>
-public sealed record CampaignContent(string Name, CampaignKind Kind, string Subject, string Body, AudienceFilter Audience, string? AudienceName, LocalDate? Deadline)
+public sealed record CampaignContent(
+    string Name, CampaignKind Kind, string Subject, string Body, AudienceFilter Audience, string? AudienceName, LocalDate? Deadline, string? AlertRule = null)
 {
     /// <summary>
     /// The fingerprint of what is sent and to whom (not the name, which only the firm sees): an approval records it, and
@@ -19,6 +21,13 @@ public sealed record CampaignContent(string Name, CampaignKind Kind, string Subj
     public string Hash()
     {
         var text = string.Join('\u001f', Kind.Key(), Subject, Body, Audience.Canonical(), Deadline?.ToString("uuuu-MM-dd", null) ?? "");
+
+        // Only standing messages name a rule; leaving it out otherwise keeps the fingerprints of earlier approvals.
+        if (AlertRule is not null)
+        {
+            text += '\u001f' + AlertRule;
+        }
+
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }
 
@@ -28,7 +37,8 @@ public sealed record CampaignContent(string Name, CampaignKind Kind, string Subj
 
 /// <summary>
 /// A campaign as typed into a form, the API or the command line. <see cref="Read"/> checks every field at once and names
-/// each one at fault. Give either audience criteria or the name of a saved audience, whose criteria are copied in.
+/// each one at fault. Give either audience criteria or the name of a saved audience, whose criteria are copied in; a
+/// standing alert follow-up message names its advisory rule instead and has no audience.
 /// </summary>
 public sealed record CampaignInput(
     string? Name,
@@ -40,14 +50,18 @@ public sealed record CampaignInput(
     IReadOnlyList<string>? AccountTypes = null,
     IReadOnlyList<string>? Stages = null,
     string? SavedAudience = null,
-    string? Deadline = null)
+    string? Deadline = null,
+    string? AlertRule = null)
 {
+    public const int AlertRuleLength = 100;
+
     public const int NameLength = 200;
 
     public bool HasCriteria => new[] { Tiers, Tags, AccountTypes, Stages }.Any(l => l is not null && l.Any(v => !string.IsNullOrWhiteSpace(v)));
 
     /// <param name="saved">The saved audience named by <see cref="SavedAudience"/>, looked up by the caller; null when there is none by that name.</param>
-    public (CampaignContent? Content, IReadOnlyList<CampaignProblem> Problems) Read(SavedAudience? saved)
+    /// <param name="rules">The keys of the firm's advisory rules, which a standing message must name one of; null to skip that check.</param>
+    public (CampaignContent? Content, IReadOnlyList<CampaignProblem> Problems) Read(SavedAudience? saved, IReadOnlyCollection<string>? rules = null)
     {
         var problems = new List<CampaignProblem>();
         var name = (Name ?? "").Trim();
@@ -106,10 +120,49 @@ public sealed record CampaignInput(
             problems.Add(new("deadline", "A Form ADV campaign needs the deadline its delivery must meet (yyyy-MM-dd)."));
         }
 
+        if (kind is { } standing && standing.IsStanding())
+        {
+            var rule = ReadRule(rules, problems);
+            if (deadline is not null)
+            {
+                problems.Add(new("deadline", "A standing alert follow-up message has no deadline: it goes out whenever an alert of its rule is followed up."));
+            }
+
+            if (HasCriteria || !string.IsNullOrWhiteSpace(SavedAudience))
+            {
+                problems.Add(new("audience", "A standing alert follow-up message has no audience: it goes to each household whose alert of its rule is followed up by email, letter or portal."));
+            }
+
+            return problems.Count > 0 ? (null, problems) : (new CampaignContent(name, standing, subject, body, AudienceFilter.Empty, null, null, rule), problems);
+        }
+
+        if (!string.IsNullOrWhiteSpace(AlertRule))
+        {
+            problems.Add(new("alertRule", $"Only a standing alert follow-up message (kind {CampaignKind.AlertFollowUp.Key()}) names an advisory rule."));
+        }
+
         var (audience, audienceName) = ReadAudience(saved, problems);
         return problems.Count > 0
             ? (null, problems)
             : (new CampaignContent(name, kind!.Value, subject, body, audience, audienceName, deadline), problems);
+    }
+
+    private string? ReadRule(IReadOnlyCollection<string>? rules, List<CampaignProblem> problems)
+    {
+        var rule = (AlertRule ?? "").Trim();
+        if (rule.Length == 0)
+        {
+            problems.Add(new("alertRule", "Name the advisory rule whose alerts this message follows up, e.g. excess-cash."));
+            return null;
+        }
+
+        if (rule.Length > AlertRuleLength || (rules is not null && !rules.Contains(rule)))
+        {
+            problems.Add(new("alertRule", $"\"{rule}\" is not a rule of the firm's advisory framework; the advisory page lists them."));
+            return null;
+        }
+
+        return rule;
     }
 
     private (AudienceFilter Audience, string? Name) ReadAudience(SavedAudience? saved, List<CampaignProblem> problems)

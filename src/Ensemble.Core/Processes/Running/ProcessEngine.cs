@@ -39,7 +39,7 @@ public sealed class ProcessEngine(IClock clock)
         var now = clock.GetCurrentInstant();
         var instance = new ProcessInstance(
             versionId, template.Key, template.Name, request.HouseholdId, request.Anchors,
-            request.Actor, now, now.InZone(context.Zone).Date, request.TriggerKey);
+            request.Actor, now, now.InZone(context.Zone).Date, request.TriggerKey, request.StandIns);
         var activated = new List<WorkTask>();
         var events = new List<DomainEvent>();
         Activate(instance, template, template.EntrySteps, context, now, activated);
@@ -133,7 +133,7 @@ public sealed class ProcessEngine(IClock clock)
 
             if (step.Condition is { } condition && !condition.IsMetBy(context.Facts))
             {
-                var skipped = instance.AddTask(step.Key, step.Title, step.Role, step.EstimatedMinutes, null, now);
+                var skipped = instance.AddTask(step.Key, step.Title, instance.ActingRole(step.Key, step.Role), step.EstimatedMinutes, null, now);
                 skipped.SkipAsNotApplicable(now, $"Not needed: the condition \"{condition.Text}\" does not hold for this household.");
                 foreach (var next in template.Dependents(step.Key))
                 {
@@ -144,8 +144,9 @@ public sealed class ProcessEngine(IClock clock)
             }
 
             var dueOn = step.Due is null ? (LocalDate?)null : DueDates.Compute(step.Due, DueContextFor(instance, context.Zone), context.Calendar);
-            var task = instance.AddTask(step.Key, step.Title, step.Role, step.EstimatedMinutes, dueOn, now);
-            task.Route(WorkRouter.Route(step.Role, instance.HouseholdId, dueOn ?? today, context.Assignments, context.Staff));
+            var role = instance.ActingRole(step.Key, step.Role);
+            var task = instance.AddTask(step.Key, step.Title, role, step.EstimatedMinutes, dueOn, now);
+            task.Route(WorkRouter.Route(role, instance.HouseholdId, dueOn ?? today, context.Assignments, context.Staff));
             activated.Add(task);
         }
     }

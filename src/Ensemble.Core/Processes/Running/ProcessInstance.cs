@@ -32,7 +32,8 @@ public sealed class ProcessInstance
         string startedBy,
         Instant startedAt,
         LocalDate startedOn,
-        string? triggerKey)
+        string? triggerKey,
+        IReadOnlyDictionary<string, string>? standIns = null)
     {
         TemplateVersionId = templateVersionId;
         TemplateKey = templateKey;
@@ -43,6 +44,7 @@ public sealed class ProcessInstance
         StartedAt = startedAt;
         StartedOn = startedOn;
         TriggerKey = triggerKey;
+        StandIns = standIns is null || standIns.Count == 0 ? null : string.Join(';', standIns.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
         Status = InstanceStatus.Running;
     }
 
@@ -76,7 +78,46 @@ public sealed class ProcessInstance
     /// </summary>
     public string? TriggerKey { get; private set; }
 
+    /// <summary>
+    /// Roles that stand in for the template's in this run only, as <c>step-or-role=acting-role</c> pairs separated by
+    /// semicolons: a step key hands that step over, a role key all that role's steps (e.g. a follow-up call the firm
+    /// gives to its paraplanners); null when every step goes to its own role.
+    /// </summary>
+    public string? StandIns { get; private set; }
+
     public int Version { get; private set; }
+
+    /// <summary>The role that does step <paramref name="stepKey"/>, written for <paramref name="role"/>, in this run: a stand-in for the step, else for the role, else the role.</summary>
+    public string ActingRole(string stepKey, string role)
+    {
+        if (StandIns is null)
+        {
+            return role;
+        }
+
+        string? forRole = null;
+        foreach (var pair in StandIns.Split(';'))
+        {
+            var at = pair.IndexOf('=', StringComparison.Ordinal);
+            if (at <= 0)
+            {
+                continue;
+            }
+
+            var key = pair.AsSpan(0, at);
+            if (key.SequenceEqual(stepKey))
+            {
+                return pair[(at + 1)..];
+            }
+
+            if (key.SequenceEqual(role))
+            {
+                forRole = pair[(at + 1)..];
+            }
+        }
+
+        return forRole ?? role;
+    }
 
     public List<WorkTask> Tasks { get; private set; } = [];
 

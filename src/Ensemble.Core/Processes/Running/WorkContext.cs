@@ -22,7 +22,8 @@ public sealed record StartRequest(
     HouseholdId? HouseholdId,
     IReadOnlyDictionary<string, LocalDate> Anchors,
     string Actor,
-    string? TriggerKey = null);
+    string? TriggerKey = null,
+    IReadOnlyDictionary<string, string>? StandIns = null);
 
 /// <summary>Something that happened that may start other processes.</summary>
 public sealed record DomainEvent(EventKind Kind, HouseholdId? HouseholdId, string? TemplateKey, string Key);

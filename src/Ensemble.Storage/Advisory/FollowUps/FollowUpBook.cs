@@ -47,7 +47,7 @@ public sealed class FollowUpBook(EnsembleDb db, IClock clock)
         try
         {
             var tracked = await db.FollowUps().SingleAsync(f => f.Id == id, cancellationToken);
-            var moved = tracked.TakenUp(started.Value.Instance, template.Value.EntryRole, started.Value.Assignee ?? followUp.AssigneeId, actor);
+            var moved = tracked.TakenUp(started.Value.Instance, template.Value.ActingRole(tracked), started.Value.Assignee ?? followUp.AssigneeId, actor);
             if (!moved.IsSuccess)
             {
                 return moved.Error!;

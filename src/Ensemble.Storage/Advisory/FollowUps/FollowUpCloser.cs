@@ -2,6 +2,7 @@ using System.Globalization;
 using Ensemble.Advisory.Alerts;
 using Ensemble.Advisory.FollowUp;
 using Ensemble.Common;
+using Ensemble.Communications;
 using Ensemble.Processes.Running;
 using Ensemble.ServiceModel;
 using Microsoft.EntityFrameworkCore;
@@ -71,9 +72,11 @@ internal sealed class FollowUpCloser(EnsembleDb db, IClock clock)
                     withdraw.Add(f.AlertId);
                 }
 
-                cancelled += f.Cancel(now, f.Status == FollowUpStatus.QueuedForClient
-                    ? $"Cancelled before delivery: {resolved}."
-                    : $"Cancelled: {resolved}.").IsSuccess ? 1 : 0;
+                var note = f.Status != FollowUpStatus.QueuedForClient ? $"Cancelled: {resolved}."
+                    : f.MessageKey is null ? $"Cancelled before the next mailing: {resolved}."
+                    : await WithdrawAsync(f.MessageKey, now, cancellationToken) ? $"Cancelled before delivery: {resolved}; its message was withdrawn from the outbox."
+                    : $"Cancelled: {resolved}. Its message had already gone out.";
+                cancelled += f.Cancel(now, note).IsSuccess ? 1 : 0;
             }
 
             if (withdraw.Count > 0)
@@ -87,6 +90,15 @@ internal sealed class FollowUpCloser(EnsembleDb db, IClock clock)
 
             await SaveAsync(actor, cancellationToken);
         }
+    }
+
+    /// <summary>Takes a message still waiting in the outbox out of it (failed, with the reason); false once a sender has it or it went.</summary>
+    private async Task<bool> WithdrawAsync(string key, Instant now, CancellationToken cancellationToken)
+    {
+        const string Why = "Withdrawn before sending: the alert it was about was resolved.";
+        using var turn = await WriteGate.EnterAsync(db, cancellationToken);
+        return await db.Outbox.Where(m => m.Key == key && m.Status == DeliveryStatus.Queued)
+            .ExecuteUpdateAsync(u => u.SetProperty(m => m.Status, DeliveryStatus.Failed).SetProperty(m => m.LastError, Why).SetProperty(m => m.FailedAt, now), cancellationToken) == 1;
     }
 
     private async Task<(int Done, int Cancelled)> ProcessesEndedAsync(DateTimeZone zone, string actor, CancellationToken cancellationToken)

@@ -40,6 +40,7 @@ internal static class FollowUpModel
             b.Property(f => f.DigestOn).HasConversion(Conversions.NullableLocalDate);
             b.Property(f => f.TaskOn).HasConversion(Conversions.NullableLocalDate);
             b.Property(f => f.TakenUpBy).HasMaxLength(60);
+            b.Property(f => f.MessageKey).HasMaxLength(300);
             b.Property(f => f.ClosedAt).HasConversion(Conversions.NullableInstant);
             b.Property(f => f.ClosingNote).HasMaxLength(AlertFollowUp.ReasonLength);
             b.Property(f => f.Version).IsConcurrencyToken();
@@ -56,6 +57,7 @@ internal static class FollowUpModel
             b.HasIndex(f => new { f.AssigneeId, f.Status });
             b.HasIndex(f => f.Status, "ix_follow_ups_open").HasFilter(OpenFilter).HasDatabaseName("ix_follow_ups_open");
             b.HasIndex(f => f.InstanceId);
+            b.HasIndex(f => f.MessageKey);
         });
 
         model.Entity<AgendaItem>(b =>

@@ -10,7 +10,7 @@ namespace Ensemble.Storage.Advisory.FollowUps;
 
 public sealed partial class FollowUpRunner
 {
-    private readonly record struct DecideCounts(int Decided, int OnAgenda, int Queued);
+    private readonly record struct DecideCounts(int Decided, int OnAgenda, int Queued, int Redirected);
 
     private sealed record NewAlert(AlertId Id, HouseholdId Household, string TypeKey, string RuleKey);
 
@@ -20,9 +20,9 @@ public sealed partial class FollowUpRunner
     /// Decides a plan for every new alert (not snoozed) that has no follow-up, a batch at a time: agenda points and
     /// client messages are carried out at once; tasks stay planned for the budget to allocate.
     /// </summary>
-    private async Task<DecideCounts> DecideAsync(FirmFramework framework, DateTimeZone zone, LocalDate today, string actor, CancellationToken cancellationToken)
+    private async Task<DecideCounts> DecideAsync(FirmFramework framework, IReadOnlyList<Playbook> playbooks, FollowUpMessages messages, DateTimeZone zone, LocalDate today, string actor, CancellationToken cancellationToken)
     {
-        int decided = 0, agenda = 0, queued = 0;
+        int decided = 0, agenda = 0, queued = 0, redirected = 0;
         var skipped = new List<AlertId>();
         while (true)
         {
@@ -36,13 +36,14 @@ public sealed partial class FollowUpRunner
                 .ToListAsync(cancellationToken);
             if (alerts.Count == 0)
             {
-                return new DecideCounts(decided, agenda, queued);
+                return new DecideCounts(decided, agenda, queued, redirected);
             }
 
             var contacts = await ContactsAsync(alerts.Select(a => a.Household).Distinct().ToList(), zone, cancellationToken);
             var now = clock.GetCurrentInstant();
             db.Actor = actor;
             db.Operation = "follow-up-alert";
+            var toSend = new List<(AlertFollowUp, string)>();
             foreach (var alert in alerts)
             {
                 // A type the framework no longer has is closed by the next advisory run; it gets no follow-up.
@@ -52,7 +53,7 @@ public sealed partial class FollowUpRunner
                     continue;
                 }
 
-                var (place, plan, route) = Plan(type, contact);
+                var (place, plan, route) = Plan(type, alert.RuleKey, contact, playbooks, messages);
                 var followUp = new AlertFollowUp(alert.Id, alert.Household, alert.TypeKey, plan, plan.Reason + route.Explain(plan), place.Rank, now, today);
                 switch (CarryOut(followUp, route, contact, type, framework.Rule(alert.RuleKey)?.Advice, now, actor))
                 {
@@ -60,13 +61,17 @@ public sealed partial class FollowUpRunner
                         agenda++;
                         break;
                     case FollowUpRouteKind.ClientMessage:
-                        queued++;
+                        toSend.Add((followUp, alert.RuleKey));
                         break;
                 }
 
                 db.FollowUps().Add(followUp);
                 decided++;
             }
+
+            var undelivered = await SendAsync(messages, toSend, playbooks, cancellationToken);
+            queued += toSend.Count - undelivered;
+            redirected += undelivered;
 
             try
             {
@@ -78,20 +83,50 @@ public sealed partial class FollowUpRunner
                 // Someone decided some of these alerts meanwhile (a run without the lease, a person): read again.
                 decided -= db.ChangeTracker.Entries<AlertFollowUp>().Count();
                 db.ChangeTracker.Clear();
-                return new DecideCounts(Math.Max(0, decided), agenda, queued);
+                return new DecideCounts(Math.Max(0, decided), agenda, queued, redirected);
             }
         }
     }
 
     /// <summary>The plan for an alert of this type in this household, and how it is carried out.</summary>
-    private static (CanvasPlace Place, FollowUpPlan Plan, FollowUpRoute Route) Plan(AlertType type, Contact contact)
+    private static (CanvasPlace Place, FollowUpPlan Plan, FollowUpRoute Route) Plan(
+        AlertType type, string ruleKey, Contact contact, IReadOnlyList<Playbook> playbooks, FollowUpMessages messages)
     {
         var place = new CanvasPlace(type.Urgency, type.Sensitivity);
-        var plan = FollowUpPlanner.Decide(place, new FollowUpHousehold(contact.Channels, contact.DoNotContact, contact.NextMeeting is not null), Playbook.Defaults);
+        var household = new FollowUpHousehold(contact.Channels, contact.DoNotContact, contact.NextMeeting is not null);
+        var plan = FollowUpPlanner.Decide(place, household, playbooks, (channel, action) => messages.Unavailable(ruleKey, channel, action));
         return (place, plan, FollowUpRoute.Of(plan));
     }
 
-    /// <summary>Carries out what needs no budget at once: the point on the next meeting's agenda, the message queued for the client. Tasks stay planned.</summary>
+    /// <summary>
+    /// Queues the client messages of these follow-ups; one that cannot go by its channel (no address for it, a merge
+    /// field without a value) becomes a call by the quadrant's caller, left planned for the budget. Returns how many became calls.
+    /// </summary>
+    private static async Task<int> SendAsync(FollowUpMessages messages, List<(AlertFollowUp FollowUp, string RuleKey)> toSend, IReadOnlyList<Playbook> playbooks, CancellationToken cancellationToken)
+    {
+        if (toSend.Count == 0)
+        {
+            return 0;
+        }
+
+        var undelivered = await messages.QueueAsync(toSend, cancellationToken);
+        foreach (var (followUp, why) in undelivered)
+        {
+            ToCall(followUp, playbooks, $"The {FollowUpWords.Name(followUp.Channel).ToLowerInvariant()} could not be sent ({why.TrimEnd('.')})");
+        }
+
+        return undelivered.Count;
+    }
+
+    /// <summary>A client message that cannot go, or did not arrive: the quadrant's caller phones instead.</summary>
+    private static void ToCall(AlertFollowUp followUp, IReadOnlyList<Playbook> playbooks, string what)
+    {
+        var playbook = playbooks.First(p => p.Quadrant == followUp.Quadrant);
+        var reason = $"{what}, so the {playbook.CallerRole.Replace('-', ' ')} calls.";
+        followUp.Replan(followUp.TypeKey, new FollowUpPlan(followUp.Quadrant, FollowUpChannel.PhoneCall, followUp.Action, playbook.CallerRole, reason), reason, followUp.Rank);
+    }
+
+    /// <summary>Carries out what needs no budget at once: the point on the next meeting's agenda. Tasks stay planned; client messages are the caller's to queue.</summary>
     private FollowUpRouteKind CarryOut(AlertFollowUp followUp, FollowUpRoute route, Contact contact, AlertType type, string? advice, Instant now, string actor)
     {
         switch (route.Kind)
@@ -99,9 +134,6 @@ public sealed partial class FollowUpRunner
             case FollowUpRouteKind.Agenda:
                 db.AgendaItems().Add(new AgendaItem(contact.NextMeeting!.Value, followUp.HouseholdId, followUp.AlertId, AgendaText(type, advice), now, actor));
                 followUp.OnAgenda(contact.NextMeeting.Value);
-                break;
-            case FollowUpRouteKind.ClientMessage:
-                followUp.QueuedForClient();
                 break;
         }
 

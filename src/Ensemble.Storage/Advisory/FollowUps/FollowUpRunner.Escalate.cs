@@ -14,7 +14,7 @@ public sealed partial class FollowUpRunner
     /// queued message superseded. Any other move only re-files the follow-up under the new type; a started task is
     /// left to the team.
     /// </summary>
-    private async Task<int> EscalateAsync(FirmFramework framework, DateTimeZone zone, string actor, CancellationToken cancellationToken)
+    private async Task<int> EscalateAsync(FirmFramework framework, IReadOnlyList<Playbook> playbooks, FollowUpMessages messages, DateTimeZone zone, string actor, CancellationToken cancellationToken)
     {
         db.ChangeTracker.Clear();
         var moved = await (from f in db.FollowUps()
@@ -32,6 +32,7 @@ public sealed partial class FollowUpRunner
         var now = clock.GetCurrentInstant();
         var withdraw = new List<AlertId?>();
         var escalated = 0;
+        var toSend = new List<(AlertFollowUp, string)>();
         foreach (var m in moved)
         {
             var f = m.FollowUp;
@@ -40,7 +41,7 @@ public sealed partial class FollowUpRunner
                 continue;
             }
 
-            var (place, plan, route) = Plan(type, contact);
+            var (place, plan, route) = Plan(type, m.RuleKey, contact, playbooks, messages);
             var becameUrgent = place.Urgency >= CanvasPlace.Midline && f.Quadrant is Quadrant.PlannedAdvice or Quadrant.SelfService;
             var waiting = f.Status is FollowUpStatus.Planned or FollowUpStatus.InDigest or FollowUpStatus.OnAgenda or FollowUpStatus.QueuedForClient;
             if (!becameUrgent || !waiting)
@@ -58,10 +59,16 @@ public sealed partial class FollowUpRunner
             var reason = $"The alert became urgent ({type.VariantLabel}), so it is no longer left to the {was}: " + plan.Reason + route.Explain(plan);
             if (f.Replan(m.TypeKey, plan, reason, place.Rank).IsSuccess)
             {
-                CarryOut(f, route, contact, type, framework.Rule(m.RuleKey)?.Advice, now, actor);
+                if (CarryOut(f, route, contact, type, framework.Rule(m.RuleKey)?.Advice, now, actor) == FollowUpRouteKind.ClientMessage)
+                {
+                    toSend.Add((f, m.RuleKey));
+                }
+
                 escalated++;
             }
         }
+
+        await SendAsync(messages, toSend, playbooks, cancellationToken);
 
         if (withdraw.Count > 0)
         {

@@ -49,7 +49,7 @@ public sealed partial class FollowUpRunner
                 continue;
             }
 
-            var person = router.Route(template.Value.EntryRole, followUp.HouseholdId, today);
+            var person = router.Route(template.Value.ActingRole(followUp), followUp.HouseholdId, today);
             var rank = framework.Type(followUp.TypeKey) is { } type ? new CanvasPlace(type.Urgency, type.Sensitivity).Rank : followUp.Rank;
             waiting.Add(new Waiting(followUp.Id, followUp, template.Value, person, rank));
         }
@@ -70,14 +70,14 @@ public sealed partial class FollowUpRunner
                 continue;
             }
 
-            started += await SaveAsync(item.Id, actor, f => f.TaskStarted(result.Value.Instance, item.Template.EntryRole, result.Value.Assignee ?? item.Person, today), cancellationToken);
+            started += await SaveAsync(item.Id, actor, f => f.TaskStarted(result.Value.Instance, item.Template.ActingRole(f), result.Value.Assignee ?? item.Person, today), cancellationToken);
         }
 
         var digested = 0;
         foreach (var chunk in digest.SelectMany(d => d.Value).Chunk(Batch))
         {
             var byId = chunk.ToDictionary(w => w.Id);
-            digested += await SaveAsync(byId.Keys.ToList(), actor, f => f.ToDigest(byId[f.Id].Template.EntryRole, byId[f.Id].Person!.Value, today), cancellationToken);
+            digested += await SaveAsync(byId.Keys.ToList(), actor, f => f.ToDigest(byId[f.Id].Template.ActingRole(f), byId[f.Id].Person!.Value, today), cancellationToken);
         }
 
         await new DigestNotices(db, clock).PostAsync(digest.Keys.Select(p => new StaffId(p)).ToList(), today, settings, cancellationToken);

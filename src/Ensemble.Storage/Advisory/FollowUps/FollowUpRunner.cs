@@ -48,10 +48,14 @@ public sealed partial class FollowUpRunner(EnsembleDb db, IClock clock)
             var (done, cancelled) = await new FollowUpCloser(db, clock).CloseAsync(firm.Zone, actor, cancellationToken);
             var framework = await AdvisorySettingsStore.GetAsync(db, cancellationToken);
             var settings = await FollowUpSettingsStore.GetAsync(db, cancellationToken);
-            var escalated = await EscalateAsync(framework, firm.Zone, actor, cancellationToken);
-            var decided = await DecideAsync(framework, firm.Zone, today, actor, cancellationToken);
+            var playbooks = settings.Playbooks;
+            var messages = await FollowUpMessages.LoadAsync(db, clock, cancellationToken);
+            var (sent, redirected) = await SettleMessagesAsync(playbooks, firm.Zone, actor, cancellationToken);
+            var escalated = await EscalateAsync(framework, playbooks, messages, firm.Zone, actor, cancellationToken);
+            var decided = await DecideAsync(framework, playbooks, messages, firm.Zone, today, actor, cancellationToken);
             var tasks = await AllocateAsync(framework, settings, today, actor, cancellationToken);
-            return new FollowUpRunReport(today, true, decided.Decided, tasks.Started, tasks.Digested, decided.OnAgenda, decided.Queued, done, cancelled, tasks.Errors, escalated);
+            return new FollowUpRunReport(
+                today, true, decided.Decided, tasks.Started, tasks.Digested, decided.OnAgenda, decided.Queued, done + sent, cancelled, tasks.Errors, escalated, redirected + decided.Redirected);
         }
         finally
         {
@@ -83,6 +87,11 @@ public sealed partial class FollowUpRunner(EnsembleDb db, IClock clock)
         }
 
         if (await open.AnyAsync(f => f.Status == FollowUpStatus.TaskStarted && db.Instances.Any(i => i.Id == f.InstanceId && i.Status != InstanceStatus.Running), cancellationToken))
+        {
+            return true;
+        }
+
+        if (await open.AnyAsync(f => f.Status == FollowUpStatus.QueuedForClient && db.Outbox.Any(m => m.Key == f.MessageKey && Settled.Contains(m.Status)), cancellationToken))
         {
             return true;
         }

@@ -16,8 +16,9 @@ public sealed class FollowUpSettingsRow
 }
 
 /// <summary>
-/// Reads and saves the firm's follow-up settings (the noise budget and the report's windows). A firm that never
-/// edited them runs on <see cref="FollowUpSettings.Default"/>; settings out of range are refused, naming the field.
+/// Reads and saves the firm's follow-up settings (the noise budget, the report's windows and the quadrant playbooks).
+/// A firm that never edited them runs on <see cref="FollowUpSettings.Default"/>; settings out of range, and playbooks
+/// naming a role the firm does not have, are refused, naming the field.
 /// </summary>
 public static class FollowUpSettingsStore
 {
@@ -29,11 +30,32 @@ public static class FollowUpSettingsStore
         return row is null ? FollowUpSettings.Default : JsonSerializer.Deserialize<FollowUpSettings>(row.Document, Json) ?? FollowUpSettings.Default;
     }
 
+    /// <summary>Every problem with the settings, each naming its field, with playbook caller roles checked against the firm's roles as they are now.</summary>
+    public static async Task<IReadOnlyList<(string Field, string Message)>> CheckAsync(EnsembleDb db, FollowUpSettings settings, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var roles = await db.Roles.AsNoTracking().Select(r => r.Key).ToListAsync(cancellationToken);
+        return settings.Check(roles);
+    }
+
+    /// <summary>
+    /// The settings with playbook changes written in words applied (see <see cref="PlaybookWords.Apply"/>), and every
+    /// problem with the result — unknown words and checks alike, each naming its field. Nothing is saved.
+    /// </summary>
+    public static async Task<(FollowUpSettings Settings, IReadOnlyList<(string Field, string Message)> Problems)> WithPlaybooksAsync(
+        EnsembleDb db, FollowUpSettings settings, IReadOnlyDictionary<string, PlaybookWords?>? changes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var (playbooks, unreadable) = PlaybookWords.Apply(settings.Playbooks, changes);
+        var wanted = settings with { Playbooks = playbooks };
+        return (wanted, [.. unreadable, .. await CheckAsync(db, wanted, cancellationToken)]);
+    }
+
     /// <summary>Checks and saves the settings (audited as <paramref name="actor"/>); an invalid value is refused as "field: message" and nothing changes.</summary>
     public static async Task<Result<FollowUpSettings>> SaveAsync(EnsembleDb db, FollowUpSettings settings, string actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var problems = settings.Check();
+        var problems = await CheckAsync(db, settings, cancellationToken);
         if (problems.Count > 0)
         {
             return Error.Invalid(string.Join(Environment.NewLine, problems.Select(p => $"{p.Field}: {p.Message}")));

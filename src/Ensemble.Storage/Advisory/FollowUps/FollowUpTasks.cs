@@ -9,8 +9,25 @@ using NodaTime;
 
 namespace Ensemble.Storage.Advisory.FollowUps;
 
-/// <summary>A follow-up template as the runner uses it: its key and the role its first task goes to.</summary>
-internal sealed record FollowUpTemplate(string Key, string Name, string EntryRole);
+/// <summary>A follow-up template as the runner uses it: its key, its first step and the role that step is written for.</summary>
+internal sealed record FollowUpTemplate(string Key, string Name, string EntryStep, string EntryRole)
+{
+    /// <summary>The role that does the first step for this follow-up: the playbook's caller when it is a call, else the template's role.</summary>
+    public string ActingRole(AlertFollowUp followUp) =>
+        followUp.Channel == FollowUpChannel.PhoneCall && followUp.OwnerRole is { Length: > 0 } caller ? caller : EntryRole;
+
+    /// <summary>
+    /// Hands the call to the playbook's caller when the firm chose another role than the template's: the whole call
+    /// (every step of the template's role) for a plain call, only the booking call for an advice meeting, whose
+    /// meeting stays with the advisor. Null when the template's roles stand.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? StandIns(AlertFollowUp followUp)
+    {
+        var role = ActingRole(followUp);
+        return role == EntryRole ? null
+            : new Dictionary<string, string>(StringComparer.Ordinal) { [Key == FollowUpRoute.CallTemplate ? EntryRole : EntryStep] = role };
+    }
+}
 
 /// <summary>
 /// Starts the process that carries a follow-up task, once per alert: the start carries the trigger key
@@ -57,18 +74,19 @@ internal sealed class FollowUpTasks(EnsembleDb db, IClock clock)
         var entry = template.EntrySteps.FirstOrDefault();
         return _templates[key] = entry is null
             ? Error.Invalid($"The {key} template has no step that starts at once, so a follow-up would give no one a task.")
-            : new FollowUpTemplate(key, template.Name, entry.Role);
+            : new FollowUpTemplate(key, template.Name, entry.Key, entry.Role);
     }
 
     /// <summary>Starts the follow-up's process (or finds the one a previous run started) and tells who its first task went to.</summary>
     public async Task<Result<(InstanceId Instance, StaffId? Assignee)>> StartAsync(AlertFollowUp followUp, FollowUpTemplate template, string actor, CancellationToken cancellationToken)
     {
         var key = TriggerKey(followUp);
-        var started = await new WorkService(db, clock).StartAsync(template.Key, followUp.HouseholdId, new Dictionary<string, LocalDate>(), actor, key, cancellationToken);
+        var role = template.ActingRole(followUp);
+        var started = await new WorkService(db, clock).StartAsync(template.Key, followUp.HouseholdId, new Dictionary<string, LocalDate>(), actor, key, template.StandIns(followUp), cancellationToken);
         db.ChangeTracker.Clear();
         if (started.IsSuccess)
         {
-            var first = started.Value.Activated.FirstOrDefault(t => t.RoleKey == template.EntryRole) ?? (started.Value.Activated.Count > 0 ? started.Value.Activated[0] : null);
+            var first = started.Value.Activated.FirstOrDefault(t => t.RoleKey == role) ?? (started.Value.Activated.Count > 0 ? started.Value.Activated[0] : null);
             return (started.Value.Instance.Id, first?.AssigneeId);
         }
 

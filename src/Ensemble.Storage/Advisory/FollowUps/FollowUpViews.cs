@@ -40,7 +40,8 @@ public sealed record FollowUpView(
     Instant? ClosedAt,
     string? ClosingNote,
     AlertStatus AlertStatus,
-    int Version)
+    int Version,
+    string? MessageKey = null)
 {
     public bool IsOpen => FollowUpStatuses.IsOpen(Status);
 
@@ -55,7 +56,8 @@ public sealed record FollowUpView(
         FollowUpStatus.TaskStarted => $"Process #{ProcessId} ({ProcessName}) started; its first task went to {AssigneeName ?? $"the {OwnerRole} role's queue"}.",
         FollowUpStatus.InDigest => $"In {AssigneeName ?? "the owner"}'s digest of {DigestOn:uuuu-MM-dd}: over the day's follow-up budget.",
         FollowUpStatus.OnAgenda => $"On the agenda of the {Meeting}.",
-        FollowUpStatus.QueuedForClient => $"{ChannelName} queued for delivery to the client; it is sent when the outbox delivers client messages.",
+        FollowUpStatus.QueuedForClient when MessageKey is null => "Waiting for the household's next mailing, which carries the message compliance approved for this alert.",
+        FollowUpStatus.QueuedForClient => $"{ChannelName} in the outbox for the client (the message compliance approved for this alert); done once it is sent.",
         _ => ClosingNote ?? StatusName,
     };
 }
@@ -217,7 +219,7 @@ public sealed class FollowUpViews(EnsembleDb db)
                 type is null ? f.Rank : new CanvasPlace(type.Urgency, type.Sensitivity).Rank, f.DecidedAt, f.DecidedOn,
                 f.InstanceId?.Value, process?.TemplateName, process?.Status, f.TouchpointId?.Value,
                 meeting is null ? null : Meeting(meeting.Kind, meeting.StartsAt), meeting?.StartsAt,
-                f.DigestOn, f.TaskOn, f.TakenUpBy, f.ClosedAt, f.ClosingNote, alerts.GetValueOrDefault(f.AlertId, AlertStatus.Resolved), f.Version);
+                f.DigestOn, f.TaskOn, f.TakenUpBy, f.ClosedAt, f.ClosingNote, alerts.GetValueOrDefault(f.AlertId, AlertStatus.Resolved), f.Version, f.MessageKey);
         }).ToList();
     }
 

@@ -46,18 +46,19 @@ internal static class AudienceHouseholds
     }
 
     /// <summary>One household, whether or not it is in an audience (for a preview).</summary>
-    public static async Task<AudienceHousehold?> OneAsync(EnsembleDb db, HouseholdId id, LocalDate today, CancellationToken cancellationToken)
-    {
-        var h = await db.Households.AsNoTracking().Where(h => h.Id == id)
-            .Select(h => new { h.Id, h.Key, h.Name, h.Stage, h.DoNotContact, h.PreferredChannels, h.MailingAddress })
-            .SingleOrDefaultAsync(cancellationToken);
-        if (h is null)
-        {
-            return null;
-        }
+    public static async Task<AudienceHousehold?> OneAsync(EnsembleDb db, HouseholdId id, LocalDate today, CancellationToken cancellationToken) =>
+        (await ByIdsAsync(db, [id], today, cancellationToken)).GetValueOrDefault(id);
 
-        var stored = await db.HouseholdTiers.AsNoTracking().SingleOrDefaultAsync(t => t.HouseholdId == id, cancellationToken);
-        return new AudienceHousehold(h.Id, h.Key, h.Name, h.Stage, stored?.InForceOn(today) ?? ServiceTier.Unsegmented, h.DoNotContact, h.PreferredChannels, h.MailingAddress);
+    /// <summary>The households with these ids (a few hundred at a time), for messages to chosen households rather than an audience.</summary>
+    public static async Task<Dictionary<HouseholdId, AudienceHousehold>> ByIdsAsync(EnsembleDb db, IReadOnlyCollection<HouseholdId> ids, LocalDate today, CancellationToken cancellationToken)
+    {
+        var rows = await db.Households.AsNoTracking().Where(h => EF.Parameter(ids).Contains(h.Id))
+            .Select(h => new { h.Id, h.Key, h.Name, h.Stage, h.DoNotContact, h.PreferredChannels, h.MailingAddress })
+            .ToListAsync(cancellationToken);
+        var tiers = await db.HouseholdTiers.AsNoTracking().Where(t => EF.Parameter(ids).Contains(t.HouseholdId)).ToDictionaryAsync(t => t.HouseholdId, cancellationToken);
+        return rows.ToDictionary(
+            h => h.Id,
+            h => new AudienceHousehold(h.Id, h.Key, h.Name, h.Stage, tiers.TryGetValue(h.Id, out var t) ? t.InForceOn(today) : ServiceTier.Unsegmented, h.DoNotContact, h.PreferredChannels, h.MailingAddress));
     }
 
     /// <summary>Whether a household is in an audience today.</summary>

@@ -1,6 +1,7 @@
 using Ensemble.Common;
 using Ensemble.Communications.Campaigns;
 using Ensemble.Practice;
+using Ensemble.Storage.Advisory;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
 
@@ -20,7 +21,8 @@ public sealed class CampaignBook(EnsembleDb db, IClock clock)
     {
         ArgumentNullException.ThrowIfNull(input);
         var saved = string.IsNullOrWhiteSpace(input.SavedAudience) ? null : await SavedAudiences.FindAsync(db, input.SavedAudience, cancellationToken);
-        return input.Read(saved);
+        var rules = string.IsNullOrWhiteSpace(input.AlertRule) ? null : (await AdvisorySettingsStore.GetAsync(db, cancellationToken)).Framework.Rules.Select(r => r.Key).ToHashSet(StringComparer.Ordinal);
+        return input.Read(saved, rules);
     }
 
     /// <summary>The template problems of a campaign as it stands: what stops it being submitted.</summary>

@@ -20,6 +20,7 @@ internal static class CampaignModel
             b.Property(c => c.Audience).HasConversion(CampaignConversions.Audience, CampaignConversions.AudienceComparer).HasMaxLength(12_000);
             b.Property(c => c.AudienceName).HasMaxLength(SavedAudience.NameLength);
             b.Property(c => c.Deadline).HasConversion(Conversions.NullableLocalDate);
+            b.Property(c => c.AlertRule).HasMaxLength(CampaignInput.AlertRuleLength);
             b.Property(c => c.Status).HasConversion<string>().HasMaxLength(20);
             b.Property(c => c.CreatedAt).HasConversion(Conversions.Instant);
             b.Property(c => c.UpdatedAt).HasConversion(Conversions.Instant);
@@ -31,6 +32,7 @@ internal static class CampaignModel
             b.Ignore(c => c.Approval);
             b.HasMany(c => c.Reviews).WithOne().HasForeignKey(r => r.CampaignId).OnDelete(DeleteBehavior.Restrict);
             b.HasIndex(c => new { c.Status, c.UpdatedAt });
+            b.HasIndex(c => new { c.Kind, c.AlertRule });
         });
 
         model.Entity<CampaignReview>(b =>

@@ -91,6 +91,11 @@ public sealed class CampaignSender(EnsembleDb db, IClock clock)
         var audience = (await AudienceHouseholds.MatchingAsync(db, campaign.Audience, run.Today, cancellationToken)).OrderBy(h => h.Id.Value).ToList();
         int queued = 0, already = 0, doNotContact = 0, invalid = 0, missing = 0, email = 0, letter = 0, portal = 0;
         var kind = campaign.Kind.Key();
+
+        // A general mailing carries the alert follow-ups waiting for "the next newsletter" to the households it reaches.
+        var followUps = campaign.Kind is CampaignKind.General or CampaignKind.Commentary or CampaignKind.Announcement
+            ? await Advisory.FollowUps.FollowUpMessages.LoadAsync(db, clock, cancellationToken)
+            : null;
         foreach (var chunk in audience.Chunk(ChunkSize))
         {
             var envelopes = new List<OutboxEnvelope>(chunk.Length);
@@ -110,6 +115,11 @@ public sealed class CampaignSender(EnsembleDb db, IClock clock)
             }
 
             var added = await CampaignOutbox.AddAsync(db, envelopes, now, checkExisting: resend, cancellationToken);
+            if (followUps is not null)
+            {
+                await followUps.QueueWithMailingAsync(added.ToDictionary(m => m.HouseholdId!.Value, m => m.Channel), run.Today, cancellationToken);
+            }
+
             queued += added.Count;
             already += envelopes.Count - added.Count;
             email += added.Count(m => m.Channel == DeliveryChannel.Email);

@@ -68,10 +68,15 @@ public sealed record CampaignView(
     ReviewView? Approval,
     IReadOnlyList<ReviewView> Reviews,
     CampaignSendReport? LastSend,
-    DeliveryCounts Delivery)
+    DeliveryCounts Delivery,
+    string? AlertRule = null,
+    bool InForce = false)
 {
     /// <summary>Whether its templates check clean, so it may be submitted.</summary>
     public bool Ready => Problems.Count == 0;
+
+    /// <summary>Whether it is a standing alert follow-up message rather than a mailing to an audience.</summary>
+    public bool IsStanding => AlertRule is not null;
 
     internal static CampaignView Of(Campaign c, DeliveryCounts delivery)
     {
@@ -83,7 +88,9 @@ public sealed record CampaignView(
             approval is null ? null : Review(approval),
             c.Reviews.OrderBy(r => r.At).ThenBy(r => r.Id).Select(Review).ToList(),
             c.LastSend,
-            delivery);
+            delivery,
+            c.AlertRule,
+            c.IsInForce);
     }
 
     private static ReviewView Review(CampaignReview r) => new(r.Action.ToString().ToLowerInvariant(), r.By, r.At, r.Comment);

@@ -5,7 +5,8 @@ namespace Ensemble.Storage.Communications.Campaigns;
 
 /// <summary>
 /// The demo firm's campaigns: a saved audience of its A and B clients and a quarterly market commentary written by
-/// David and waiting for a compliance reviewer (Omar or Elena), so the approval step can be tried at once.
+/// David and waiting for a compliance reviewer (Omar or Elena), so the approval step can be tried at once; and the
+/// approved standing replies to alerts (<see cref="DemoStandingMessages"/>).
 /// </summary>
 public static class DemoCampaigns
 {
@@ -40,5 +41,7 @@ public static class DemoCampaigns
         {
             throw new InvalidOperationException(submitted.Error!.Message);
         }
+
+        await DemoStandingMessages.AddAsync(book, cancellationToken);
     }
 }

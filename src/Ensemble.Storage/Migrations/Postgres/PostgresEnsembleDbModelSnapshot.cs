@@ -318,6 +318,11 @@ namespace Ensemble.Storage.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("instance_id");
 
+                    b.Property<string>("MessageKey")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("message_key");
+
                     b.Property<string>("OwnerRole")
                         .HasMaxLength(80)
                         .HasColumnType("character varying(80)")
@@ -382,6 +387,9 @@ namespace Ensemble.Storage.Migrations.Postgres
                     b.HasIndex("InstanceId")
                         .HasDatabaseName("ix_follow_ups_instance_id");
 
+                    b.HasIndex("MessageKey")
+                        .HasDatabaseName("ix_follow_ups_message_key");
+
                     b.HasIndex("TouchpointId")
                         .HasDatabaseName("ix_follow_ups_touchpoint_id");
 
@@ -404,6 +412,11 @@ namespace Ensemble.Storage.Migrations.Postgres
                         .HasAnnotation("Sqlite:ValueGenerationStrategy", SqliteValueGenerationStrategy.Autoincrement);
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AlertRule")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("alert_rule");
 
                     b.Property<string>("Audience")
                         .IsRequired()
@@ -490,6 +503,9 @@ namespace Ensemble.Storage.Migrations.Postgres
 
                     b.HasKey("Id")
                         .HasName("pk_campaigns");
+
+                    b.HasIndex("Kind", "AlertRule")
+                        .HasDatabaseName("ix_campaigns_kind_alert_rule");
 
                     b.HasIndex("Status", "UpdatedAt")
                         .HasDatabaseName("ix_campaigns_status_updated_at");
@@ -1587,6 +1603,11 @@ namespace Ensemble.Storage.Migrations.Postgres
                     b.Property<long?>("HouseholdId")
                         .HasColumnType("bigint")
                         .HasColumnName("household_id");
+
+                    b.Property<string>("StandIns")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)")
+                        .HasColumnName("stand_ins");
 
                     b.Property<DateTime>("StartedAt")
                         .HasColumnType("timestamp with time zone")

@@ -306,6 +306,11 @@ namespace Ensemble.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("instance_id");
 
+                    b.Property<string>("MessageKey")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("message_key");
+
                     b.Property<string>("OwnerRole")
                         .HasMaxLength(80)
                         .HasColumnType("TEXT")
@@ -370,6 +375,9 @@ namespace Ensemble.Storage.Migrations.Sqlite
                     b.HasIndex("InstanceId")
                         .HasDatabaseName("ix_follow_ups_instance_id");
 
+                    b.HasIndex("MessageKey")
+                        .HasDatabaseName("ix_follow_ups_message_key");
+
                     b.HasIndex("TouchpointId")
                         .HasDatabaseName("ix_follow_ups_touchpoint_id");
 
@@ -391,6 +399,11 @@ namespace Ensemble.Storage.Migrations.Sqlite
                         .HasColumnName("id");
 
                     SqlitePropertyBuilderExtensions.UseAutoincrement(b.Property<long>("Id"));
+
+                    b.Property<string>("AlertRule")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("alert_rule");
 
                     b.Property<string>("Audience")
                         .IsRequired()
@@ -477,6 +490,9 @@ namespace Ensemble.Storage.Migrations.Sqlite
 
                     b.HasKey("Id")
                         .HasName("pk_campaigns");
+
+                    b.HasIndex("Kind", "AlertRule")
+                        .HasDatabaseName("ix_campaigns_kind_alert_rule");
 
                     b.HasIndex("Status", "UpdatedAt")
                         .HasDatabaseName("ix_campaigns_status_updated_at");
@@ -1547,6 +1563,11 @@ namespace Ensemble.Storage.Migrations.Sqlite
                     b.Property<long?>("HouseholdId")
                         .HasColumnType("INTEGER")
                         .HasColumnName("household_id");
+
+                    b.Property<string>("StandIns")
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("stand_ins");
 
                     b.Property<DateTime>("StartedAt")
                         .HasColumnType("TEXT")

@@ -35,6 +35,9 @@ public sealed class CampaignForm
 
     public string? Deadline { get; set; }
 
+    /// <summary>For a standing alert follow-up message: the advisory rule it answers.</summary>
+    public string? AlertRule { get; set; }
+
     /// <summary>The version the form was read at; a save over a newer one is refused.</summary>
     public int? Version { get; set; }
 
@@ -44,8 +47,13 @@ public sealed class CampaignForm
 
     public bool Has(string field) => Problems.Any(p => p.Field == field);
 
-    public CampaignInput Input() => new(
-        Name, Kind, Subject, Body, Tiers, Split(Tags), Split(AccountTypes), Stages, string.IsNullOrWhiteSpace(SavedAudience) ? null : SavedAudience, Deadline);
+    /// <summary>Whether the kind chosen is a standing alert follow-up message, whose form ignores the audience fields.</summary>
+    public bool IsStanding => CampaignKinds.Parse(Kind) is { } kind && kind.IsStanding();
+
+    // A standing message has no audience: the audience boxes left ticked on the form are not held against it.
+    public CampaignInput Input() => IsStanding
+        ? new(Name, Kind, Subject, Body, Deadline: Deadline, AlertRule: AlertRule)
+        : new(Name, Kind, Subject, Body, Tiers, Split(Tags), Split(AccountTypes), Stages, string.IsNullOrWhiteSpace(SavedAudience) ? null : SavedAudience, Deadline, AlertRule);
 
     /// <summary>
     /// Saves the typed criteria under <see cref="SaveAudienceAs"/> when asked, and returns the input naming that saved
@@ -54,7 +62,7 @@ public sealed class CampaignForm
     public async Task<(CampaignInput Input, IReadOnlyList<CampaignProblem> Problems)> SaveAudienceAsync(SavedAudiences audiences, string actor, CancellationToken cancellationToken)
     {
         var input = Input();
-        if (string.IsNullOrWhiteSpace(SaveAudienceAs))
+        if (string.IsNullOrWhiteSpace(SaveAudienceAs) || IsStanding)
         {
             return (input, []);
         }
@@ -89,14 +97,16 @@ public sealed class CampaignForm
         Tags = string.Join(", ", c.Audience.Tags),
         AccountTypes = string.Join(", ", c.Audience.AccountTypes),
         Deadline = c.Deadline?.ToString("uuuu-MM-dd", CultureInfo.InvariantCulture),
+        AlertRule = c.AlertRule,
         Version = c.Version,
         Problems = c.Problems,
     };
 
-    /// <summary>A new campaign starts as a general message to clients.</summary>
-    public static CampaignForm Blank() => new()
+    /// <summary>A new campaign starts as a general message to clients, or as the standing message for the alert rule named.</summary>
+    public static CampaignForm Blank(string? alertRule = null) => new()
     {
-        Kind = CampaignKind.General.Key(),
+        Kind = alertRule is null ? CampaignKind.General.Key() : CampaignKind.AlertFollowUp.Key(),
+        AlertRule = alertRule,
         Stages = ["client"],
         Body = "Dear {{ person.first_name | default: \"client\" }},\n\n\n\nWith best regards,\n{{ advisor.name | default: firm.name }}\n{{ firm.name }}",
     };

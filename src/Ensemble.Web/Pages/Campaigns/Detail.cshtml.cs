@@ -1,8 +1,10 @@
+using Ensemble.Advisory;
 using Ensemble.Common;
 using Ensemble.Communications;
 using Ensemble.Communications.Campaigns;
 using Ensemble.Practice;
 using Ensemble.Storage;
+using Ensemble.Storage.Advisory;
 using Ensemble.Storage.Access;
 using Ensemble.Storage.Communications.Campaigns;
 using Ensemble.Storage.Households;
@@ -50,6 +52,9 @@ public sealed class DetailModel(EnsembleDb db, IClock clock, CurrentCaller calle
     public IReadOnlyList<DeliveryLine> Deliveries { get; private set; } = [];
 
     public IReadOnlyList<SavedAudienceView> Saved { get; private set; } = [];
+
+    /// <summary>The firm's advisory rules, which an alert follow-up message answers one of.</summary>
+    public IReadOnlyList<AdvisoryRule> Rules { get; private set; } = [];
 
     public Caller Caller { get; private set; } = null!;
 
@@ -179,10 +184,11 @@ public sealed class DetailModel(EnsembleDb db, IClock clock, CurrentCaller calle
         Caller = await callers.RequireAsync(cancellationToken);
         Zone = (await WorkContextLoader.FirmAsync(db, cancellationToken)).Zone;
         Saved = await new SavedAudiences(db, clock).ListAsync(cancellationToken);
+        Rules = (await AdvisorySettingsStore.GetAsync(db, cancellationToken)).Framework.Rules;
         var access = new HouseholdAccess(db);
         var visible = await access.VisibleHouseholdIdsAsync(Caller, cancellationToken);
         var recipients = new CampaignRecipients(db, clock);
-        var overview = await recipients.OverviewAsync(new CampaignId(id), visible, onlyIssues: false, RecipientsShown, 0, IssuesShown, cancellationToken);
+        var overview = view.IsStanding ? null : await recipients.OverviewAsync(new CampaignId(id), visible, onlyIssues: false, RecipientsShown, 0, IssuesShown, cancellationToken);
         Audience = overview?.Summary;
         Issues = overview?.Issues ?? [];
 

@@ -1,4 +1,6 @@
+using Ensemble.Advisory;
 using Ensemble.Storage;
+using Ensemble.Storage.Advisory;
 using Ensemble.Storage.Communications.Campaigns;
 using Ensemble.Web.Access;
 using Microsoft.AspNetCore.Mvc;
@@ -19,10 +21,20 @@ public sealed class NewModel(EnsembleDb db, IClock clock, CurrentCaller callers)
 
     public IReadOnlyList<SavedAudienceView> Saved { get; private set; } = [];
 
+    /// <summary>The firm's advisory rules, which an alert follow-up message answers one of.</summary>
+    public IReadOnlyList<AdvisoryRule> Rules { get; private set; } = [];
+
     public string? Message { get; private set; }
 
-    public async Task OnGetAsync(CancellationToken cancellationToken) =>
-        Saved = await new SavedAudiences(db, clock).ListAsync(cancellationToken);
+    /// <summary>With <paramref name="alertRule"/> (a link from an alert type), the form starts as that rule's alert follow-up message.</summary>
+    public async Task OnGetAsync(string? alertRule, CancellationToken cancellationToken)
+    {
+        await LoadChoicesAsync(cancellationToken);
+        if (!string.IsNullOrWhiteSpace(alertRule) && Rules.Any(r => r.Key == alertRule))
+        {
+            Form = CampaignForm.Blank(alertRule);
+        }
+    }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
@@ -48,7 +60,13 @@ public sealed class NewModel(EnsembleDb db, IClock clock, CurrentCaller callers)
 
         Form.Problems = problems;
         Message ??= "The campaign was not saved: " + string.Join(" ", problems.Select(p => p.Message));
-        Saved = await new SavedAudiences(db, clock).ListAsync(cancellationToken);
+        await LoadChoicesAsync(cancellationToken);
         return Page();
+    }
+
+    private async Task LoadChoicesAsync(CancellationToken cancellationToken)
+    {
+        Saved = await new SavedAudiences(db, clock).ListAsync(cancellationToken);
+        Rules = (await AdvisorySettingsStore.GetAsync(db, cancellationToken)).Framework.Rules;
     }
 }

@@ -22,6 +22,9 @@ public sealed class IndexModel(EnsembleDb db, CurrentCaller callers, NodaTime.IC
 
     public bool CanMove { get; private set; }
 
+    /// <summary>Per rule, the approved standing message its client follow-ups send; a rule without one is followed up by call or meeting only.</summary>
+    public IReadOnlyDictionary<string, long> Messages { get; private set; } = new Dictionary<string, long>();
+
     public string? Message { get; private set; }
 
     public string? Error { get; private set; }
@@ -93,6 +96,7 @@ public sealed class IndexModel(EnsembleDb db, CurrentCaller callers, NodaTime.IC
         Types = firm.Types;
         // Counts are firm-wide for everyone: a number per alert type names no household.
         OpenCounts = await new AlertViews(db, clock).OpenCountsByTypeAsync(cancellationToken);
+        Messages = await Ensemble.Storage.Advisory.FollowUps.FollowUpMessages.InForceByRuleAsync(db, clock, cancellationToken);
         Message ??= TempData["canvas-message"] as string;
     }
 }

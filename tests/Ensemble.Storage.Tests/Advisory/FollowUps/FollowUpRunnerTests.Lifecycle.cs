@@ -149,8 +149,10 @@ public sealed partial class FollowUpRunnerTests
     private static async Task<FirmBuilder> MixedAsync(StorageProvider provider)
     {
         var firm = await AdvisoryBook.CreateAsync(provider, 3);
+        await firm.ApproveMessageAsync("test.cash");
         await firm.MoveAsync("test.will", 20, 80);
         await firm.ContactAsync(2, false, "portal");
+        await firm.ReachableAsync(2, "Bea", email: null);
         await firm.MeetingAsync(3, daysAhead: 30);
         await firm.HoldingsAsync(1, cashShare: 40, will: true);
         await firm.HoldingsAsync(2, cashShare: 15, will: true);

@@ -30,10 +30,12 @@ public sealed partial class FollowUpRunnerTests
 
     [Theory]
     [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
-    public async Task UrgentService_QueuesAMessageByThePreferredPushChannel_OrStartsACallForTheClientServiceAssociate(StorageProvider provider)
+    public async Task UrgentService_SendsTheApprovedMessageByThePreferredPushChannel_OrStartsACallForTheClientServiceAssociate(StorageProvider provider)
     {
         await using var firm = await AdvisoryBook.CreateAsync(provider, 2);
+        await firm.ApproveMessageAsync("test.cash");
         await firm.ContactAsync(1, false, "letter", "sms");
+        await firm.ReachableAsync(1, "Ada", null, "1 Main St\nSpringfield");
         await firm.ContactAsync(2, false);
         await firm.HoldingsAsync(1, cashShare: 40, will: true);
         await firm.HoldingsAsync(2, cashShare: 40, will: true);
@@ -41,7 +43,7 @@ public sealed partial class FollowUpRunnerTests
         var report = await firm.RunBothAsync();
 
         var messaged = await firm.FollowUpOfAsync(1, "test.cash");
-        Assert.Equal((Quadrant.UrgentService, FollowUpChannel.Sms, FollowUpStatus.QueuedForClient), (messaged.Quadrant, messaged.Channel, messaged.Status));
+        Assert.Equal((Quadrant.UrgentService, FollowUpChannel.Letter, FollowUpStatus.QueuedForClient), (messaged.Quadrant, messaged.Channel, messaged.Status));
         Assert.Null(messaged.InstanceId);
         var called = await firm.FollowUpOfAsync(2, "test.cash");
         Assert.Equal((FollowUpChannel.PhoneCall, FollowUpStatus.TaskStarted), (called.Channel, called.Status));
@@ -50,7 +52,7 @@ public sealed partial class FollowUpRunnerTests
 
         await using var db = firm.OpenAnother();
         var view = await new FollowUpViews(db).FindAsync(await global::Ensemble.Storage.Advisory.AdvisorySettingsStore.GetAsync(db), messaged.Id);
-        Assert.Contains("queued for delivery", view!.Outcome, StringComparison.Ordinal);
+        Assert.Contains("Letter in the outbox", view!.Outcome, StringComparison.Ordinal);
         Assert.False(await db.Instances.AnyAsync(i => i.HouseholdId == firm.Households[0]));
     }
 
@@ -92,7 +94,9 @@ public sealed partial class FollowUpRunnerTests
     public async Task NeitherUrgentNorSensitive_IsAPortalNudgeOrTheNewsletter_QueuedWithoutAnyTask(StorageProvider provider)
     {
         await using var firm = await AdvisoryBook.CreateAsync(provider, 2);
+        await firm.ApproveMessageAsync("test.cash");
         await firm.ContactAsync(1, false, "portal");
+        await firm.ReachableAsync(1, "Ada", email: null);
         await firm.ContactAsync(2, false);
         await firm.HoldingsAsync(1, cashShare: 15, will: true);
         await firm.HoldingsAsync(2, cashShare: 15, will: true);
