@@ -19,6 +19,12 @@ internal static partial class AlertWriter
         var rules = firm.Framework.Rules;
         await using var batch = c.CreateBatch();
         batch.Transaction = tx;
+        var generic = pending.Count <= GenericPlans.UpTo;
+        if (generic)
+        {
+            Add(batch, GenericPlans.Use);
+        }
+
         DbBatchCommand? raise = null, move = null, resolve = null;
         if (pending.Raise.Count > 0)
         {
@@ -114,9 +120,9 @@ internal static partial class AlertWriter
                 ("@r", remove.Select(r => r.RuleKey).ToArray()));
         }
 
-        if (batch.BatchCommands.Count == 0)
+        if (generic)
         {
-            return default;
+            Add(batch, GenericPlans.Restore);
         }
 
         // Prepared once per connection and kept by Npgsql: planning these statements costs more than running them for a few households.

@@ -47,7 +47,9 @@ internal sealed class RunState
     {
         var state = new RunState();
         var rows = new List<(long, byte[], string?)>(only.Length);
-        await using var command = Sql.Command(connection, transaction, $"{HeldQuery(provider, only)}; {ListQuery(provider, only)}; {HouseholdRows.Query(provider, only)}");
+        var generic = provider == StorageProvider.PostgreSql && only.Length <= GenericPlans.UpTo;
+        var queries = $"{HeldQuery(provider, only)}; {ListQuery(provider, only)}; {HouseholdRows.Query(provider, only)}";
+        await using var command = Sql.Command(connection, transaction, generic ? $"{GenericPlans.Use}; {queries}; {GenericPlans.Restore}" : queries);
         Sql.Bind(command, provider, only);
         if (provider == StorageProvider.PostgreSql)
         {
@@ -56,6 +58,11 @@ internal sealed class RunState
         }
 
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (generic)
+        {
+            await reader.NextResultAsync(cancellationToken);
+        }
+
         await state.ReadAsync(reader, framework, cancellationToken);
         await reader.NextResultAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
