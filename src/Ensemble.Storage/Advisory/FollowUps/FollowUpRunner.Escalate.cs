@@ -8,24 +8,32 @@ namespace Ensemble.Storage.Advisory.FollowUps;
 public sealed partial class FollowUpRunner
 {
     /// <summary>
-    /// Alerts whose variant moved since their follow-up was decided — the rate ends in 14 days now, not in six months.
-    /// A follow-up still waiting passively (planned, in a digest, on an agenda, queued for the client) whose alert
+    /// Alerts whose variant moved since their follow-up was decided — the rate ends in 14 days now, not in six months —
+    /// or whose type the firm moved into an urgent quadrant on the canvas. A follow-up still waiting passively (planned, in a digest, on an agenda, queued for the client) whose alert
     /// became urgent is decided again from the new place and carried out afresh: its agenda point is withdrawn and a
     /// queued message superseded. Any other move only re-files the follow-up under the new type; a started task is
     /// left to the team.
     /// </summary>
-    private async Task<int> EscalateAsync(FirmFramework framework, IReadOnlyList<Playbook> playbooks, FollowUpMessages messages, DateTimeZone zone, string actor, CancellationToken cancellationToken)
+    /// <summary>The alert types the firm's canvas puts in an urgent quadrant now.</summary>
+    private static List<string> UrgentTypes(FirmFramework framework) =>
+        framework.Types.Where(t => t.Urgency >= CanvasPlace.Midline).Select(t => t.Key).ToList();
+
+    private async Task<(int Escalated, int Queued, int ToCalls)> EscalateAsync(FirmFramework framework, IReadOnlyList<Playbook> playbooks, FollowUpMessages messages, DateTimeZone zone, string actor, CancellationToken cancellationToken)
     {
         db.ChangeTracker.Clear();
+        var urgent = UrgentTypes(framework);
         var moved = await (from f in db.FollowUps()
                            join a in db.Alerts on f.AlertId equals a.Id
-                           where f.Status != FollowUpStatus.Done && f.Status != FollowUpStatus.Cancelled && a.Status != AlertStatus.Resolved && a.TypeKey != f.TypeKey
+                           where f.Status != FollowUpStatus.Done && f.Status != FollowUpStatus.Cancelled && a.Status != AlertStatus.Resolved
+                               && (a.TypeKey != f.TypeKey || (EF.Parameter(urgent).Contains(f.TypeKey) && (f.Quadrant == Quadrant.PlannedAdvice || f.Quadrant == Quadrant.SelfService)
+                                   && (f.Status == FollowUpStatus.Planned || f.Status == FollowUpStatus.InDigest || f.Status == FollowUpStatus.OnAgenda
+                                       || (f.Status == FollowUpStatus.QueuedForClient && f.MessageKey == null))))
                            orderby f.Id
                            select new { FollowUp = f, a.TypeKey, a.RuleKey })
             .ToListAsync(cancellationToken);
         if (moved.Count == 0)
         {
-            return 0;
+            return (0, 0, 0);
         }
 
         var contacts = await ContactsAsync(moved.Select(m => m.FollowUp.HouseholdId).Distinct().ToList(), zone, cancellationToken);
@@ -56,7 +64,8 @@ public sealed partial class FollowUpRunner
             }
 
             var was = FollowUpWords.Name(f.Channel).ToLowerInvariant();
-            var reason = $"The alert became urgent ({type.VariantLabel}), so it is no longer left to the {was}: " + plan.Reason + route.Explain(plan);
+            var why = m.TypeKey == f.TypeKey ? $"The firm moved {type.Title} ({type.VariantLabel}) on the canvas and it is now urgent" : $"The alert became urgent ({type.VariantLabel})";
+            var reason = $"{why}, so it is no longer left to the {was}: " + plan.Reason + route.Explain(plan);
             if (f.Replan(m.TypeKey, plan, reason, place.Rank).IsSuccess)
             {
                 if (CarryOut(f, route, contact, type, framework.Rule(m.RuleKey)?.Advice, now, actor) == FollowUpRouteKind.ClientMessage)
@@ -68,7 +77,7 @@ public sealed partial class FollowUpRunner
             }
         }
 
-        await SendAsync(messages, toSend, playbooks, cancellationToken);
+        var toCalls = await SendAsync(messages, toSend, playbooks, cancellationToken);
 
         if (withdraw.Count > 0)
         {
@@ -86,6 +95,6 @@ public sealed partial class FollowUpRunner
         }
 
         db.ChangeTracker.Clear();
-        return escalated;
+        return (escalated, toSend.Count - toCalls, toCalls);
     }
 }

@@ -55,7 +55,8 @@ public sealed partial class FollowUpRunner(EnsembleDb db, IClock clock)
             var decided = await DecideAsync(framework, playbooks, messages, firm.Zone, today, actor, cancellationToken);
             var tasks = await AllocateAsync(framework, settings, today, actor, cancellationToken);
             return new FollowUpRunReport(
-                today, true, decided.Decided, tasks.Started, tasks.Digested, decided.OnAgenda, decided.Queued, done + sent, cancelled, tasks.Errors, escalated, redirected + decided.Redirected);
+                today, true, decided.Decided, tasks.Started, tasks.Digested, decided.OnAgenda, decided.Queued + escalated.Queued, done + sent, cancelled, tasks.Errors,
+                escalated.Escalated, redirected + decided.Redirected + escalated.ToCalls);
         }
         finally
         {
@@ -82,6 +83,17 @@ public sealed partial class FollowUpRunner(EnsembleDb db, IClock clock)
         }
 
         if (await open.AnyAsync(f => db.Alerts.Any(a => a.Id == f.AlertId && (a.Status == AlertStatus.Resolved || a.TypeKey != f.TypeKey)), cancellationToken))
+        {
+            return true;
+        }
+
+        // A type the firm moved into an urgent quadrant while follow-ups of it wait passively.
+        var urgent = UrgentTypes(await AdvisorySettingsStore.GetAsync(db, cancellationToken));
+        if (await open.AnyAsync(
+                f => EF.Parameter(urgent).Contains(f.TypeKey) && (f.Quadrant == Quadrant.PlannedAdvice || f.Quadrant == Quadrant.SelfService)
+                    && (f.Status == FollowUpStatus.Planned || f.Status == FollowUpStatus.InDigest || f.Status == FollowUpStatus.OnAgenda
+                        || (f.Status == FollowUpStatus.QueuedForClient && f.MessageKey == null)),
+                cancellationToken))
         {
             return true;
         }

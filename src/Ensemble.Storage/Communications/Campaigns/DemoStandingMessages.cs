@@ -10,7 +10,9 @@ namespace Ensemble.Storage.Communications.Campaigns;
 /// </summary>
 internal static class DemoStandingMessages
 {
+    // Starts with a blank line: the literal drops the first line break, and paragraphs need one between them.
     private const string Closing = """
+
 
         With best regards,
         {{ advisor.name | default: firm.name }}

@@ -145,6 +145,29 @@ public sealed partial class FollowUpRunnerTests
         Assert.False((await db.AgendaItems().AsNoTracking().SingleAsync()).Stands);
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task ATypeTheFirmMovesIntoAnUrgentQuadrant_PushesItsFollowUpsStillWaitingForTheNewsletter_AndOnlyOnce(StorageProvider provider)
+    {
+        await using var firm = await AdvisoryBook.CreateAsync(provider, 1);
+        await firm.ApproveMessageAsync("test.cash");
+        await firm.ReachableAsync(1, "Ada", "ada@client.example");
+        await firm.HoldingsAsync(1, cashShare: 15, will: true);
+        await firm.RunBothAsync();
+        var waiting = await firm.FollowUpOfAsync(1, "test.cash");
+        Assert.Equal((FollowUpChannel.Newsletter, FollowUpStatus.QueuedForClient), (waiting.Channel, waiting.Status));
+
+        await firm.MoveAsync("test.cash/some", 70, 30);
+        var report = await firm.FollowUpAsync();
+        var again = await firm.FollowUpAsync();
+
+        var pushed = await firm.FollowUpOfAsync(1, "test.cash");
+        Assert.Equal((waiting.Id, Quadrant.UrgentService, FollowUpChannel.PhoneCall, FollowUpStatus.TaskStarted), (pushed.Id, pushed.Quadrant, pushed.Channel, pushed.Status));
+        Assert.StartsWith("The firm moved Cash above target (Over 10% in cash) on the canvas and it is now urgent", pushed.Reason, StringComparison.Ordinal);
+        Assert.Equal((1, 0, 0), (report.Escalated, again.Escalated, report.QueuedForClient));
+        Assert.False(again.Ran && again.Escalated + again.Decided + again.TasksStarted > 0);
+    }
+
     /// <summary>Household 1 a call (urgent service, no stated channel), 2 a portal nudge (self-service), 3 on its next meeting's agenda (the will rule made not urgent).</summary>
     private static async Task<FirmBuilder> MixedAsync(StorageProvider provider)
     {
