@@ -33,19 +33,7 @@ public static class FollowUpWords
         _ => "Internal file review",
     };
 
-    public static FollowUpChannel? ParseChannel(string? text)
-    {
-        var word = Word(text);
-        foreach (var channel in Enum.GetValues<FollowUpChannel>())
-        {
-            if (word == Key(channel) || word == channel.ToString().ToLowerInvariant())
-            {
-                return channel;
-            }
-        }
-
-        return null;
-    }
+    public static FollowUpChannel? ParseChannel(string? text) => Parse<FollowUpChannel>(text, Key);
 
     /// <summary>The quadrant's word, as settings documents, the API and the CLI write it.</summary>
     public static string Key(Quadrant quadrant) => quadrant switch
@@ -56,35 +44,11 @@ public static class FollowUpWords
         _ => "self-service",
     };
 
-    public static Quadrant? ParseQuadrant(string? text)
-    {
-        var word = Word(text);
-        foreach (var quadrant in Enum.GetValues<Quadrant>())
-        {
-            if (word == Key(quadrant) || word == quadrant.ToString().ToLowerInvariant())
-            {
-                return quadrant;
-            }
-        }
-
-        return null;
-    }
+    public static Quadrant? ParseQuadrant(string? text) => Parse<Quadrant>(text, Key);
 
     public static string Key(FollowUpAction action) => action == FollowUpAction.AdvisorMeeting ? "advisor-meeting" : "self-service";
 
-    public static FollowUpAction? ParseAction(string? text)
-    {
-        var word = Word(text);
-        foreach (var action in Enum.GetValues<FollowUpAction>())
-        {
-            if (word == Key(action) || word == action.ToString().ToLowerInvariant())
-            {
-                return action;
-            }
-        }
-
-        return null;
-    }
+    public static FollowUpAction? ParseAction(string? text) => Parse<FollowUpAction>(text, Key);
 
     public static string Name(Quadrant quadrant) => quadrant switch
     {
@@ -95,6 +59,22 @@ public static class FollowUpWords
     };
 
     public static string Name(FollowUpAction action) => action == FollowUpAction.AdvisorMeeting ? "Meeting with the advisor" : "Self-service";
+
+    /// <summary>The value whose word, or enum name, the text is; null when it is none of them.</summary>
+    private static T? Parse<T>(string? text, Func<T, string> key)
+        where T : struct, Enum
+    {
+        var word = Word(text);
+        foreach (var value in Enum.GetValues<T>())
+        {
+            if (word == key(value) || word == value.ToString().ToLowerInvariant())
+            {
+                return value;
+            }
+        }
+
+        return null;
+    }
 
     // People write "Phone call", "phone_call" or "PHONE-CALL"; all mean the same word.
     private static string? Word(string? text) =>
