@@ -43,7 +43,7 @@ public sealed class ConsolidationCounts
 /// the new values, decides each touched fact again under the firm's rules, opens, updates or closes
 /// discrepancies, and rewrites the households' fact sheets. Only the households named are touched.
 /// </summary>
-internal sealed class ConsolidationRun : IAsyncDisposable
+internal sealed partial class ConsolidationRun : IAsyncDisposable
 {
     private static readonly string[] SourceColumns = ["household_id", "fact", "source", "value", "arrived_at", "verified_at", "import_id"];
     private static readonly string[] ConsolidatedColumns = ["household_id", "fact", "value", "source", "arrived_at", "verified_at", "chosen_by"];
@@ -54,10 +54,13 @@ internal sealed class ConsolidationRun : IAsyncDisposable
     private readonly FactCatalog _catalog;
     private readonly long _now;
     private readonly Instant _nowInstant;
+    private readonly LocalDate _today;
+    private readonly DateTimeZone _zone;
     private readonly BulkSql _sourceUpsert;
     private readonly BulkSql _consolidatedUpsert;
     private readonly BulkSql _discrepancyInsert;
     private readonly FactSheetWriter _sheets;
+    private readonly HouseholdRecordFeed _record;
     private SourceReading[] _buffer = new SourceReading[16];
 
     public ConsolidationRun(EnsembleDb db, ConsolidationSettings settings, LocalDate today, DateTimeZone zone, Instant now)
@@ -66,14 +69,20 @@ internal sealed class ConsolidationRun : IAsyncDisposable
         _settings = settings;
         _catalog = settings.Catalog;
         _nowInstant = now;
+        _today = today;
+        _zone = zone;
         _now = now.ToUnixTimeMilliseconds();
         _sourceUpsert = BulkSql.Upsert(db, "source_values", SourceColumns, ["household_id", "fact", "source"]);
         _consolidatedUpsert = BulkSql.Upsert(db, "consolidated_values", ConsolidatedColumns, ["household_id", "fact"]);
         _discrepancyInsert = BulkSql.Insert(db, "discrepancies", DiscrepancyColumns);
         _sheets = new FactSheetWriter(db, new FactSheetBuilder(settings, today, zone), now);
+        _record = new HouseholdRecordFeed(db, _catalog, now);
     }
 
     public ConsolidationCounts Counts { get; } = new();
+
+    /// <summary>Households whose record (stated income or net worth, a birth date) the run changed.</summary>
+    public IReadOnlyCollection<long> RecordChanged => _record.Changed;
 
     /// <summary>Applies one source's values (households sorted by id) and consolidates what they touch; source value changes are audited per household.</summary>
     public async Task ApplyAsync(string source, long? importId, IReadOnlyList<HouseholdValues> incoming, CancellationToken cancellationToken)
@@ -312,10 +321,14 @@ internal sealed class ConsolidationRun : IAsyncDisposable
             }
 
             sheetValues[household] = values;
+            _record.Note(household, values);
         }
 
         await _consolidatedUpsert.FlushAsync(cancellationToken);
         await _discrepancyInsert.FlushAsync(cancellationToken);
+
+        // Before the sheets, so derived facts (the client's age) are worked out from the birth date just decided.
+        await _record.ApplyAsync(chunk, cancellationToken);
         await _sheets.WriteAsync(chunk, sheetValues, openCounts, cancellationToken);
     }
 

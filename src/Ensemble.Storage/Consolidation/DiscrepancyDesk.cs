@@ -99,6 +99,7 @@ public sealed class DiscrepancyDesk(EnsembleDb db, IClock clock)
         await using (var run = new ConsolidationRun(db, settings, firm.Today(clock), firm.Zone, now))
         {
             await run.RecomputeAsync([found.HouseholdId.Value], new Dictionary<(long, int), PersonChoice?> { [(found.HouseholdId.Value, fact.Ordinal)] = choice }, cancellationToken);
+            await run.SettleTiersAsync(clock, actor, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);

@@ -88,6 +88,7 @@ public sealed class SourceIntake(EnsembleDb db, IClock clock)
 
         await using var run = new ConsolidationRun(db, settings, firm.Today(clock), firm.Zone, now);
         await run.ApplyAsync(key, log.Id, households, cancellationToken);
+        await run.SettleTiersAsync(clock, actor, cancellationToken);
         var changed = run.Counts.ValuesCreated + run.Counts.ValuesChanged + run.Counts.ValuesReverified;
         await db.Database.ExecuteSqlRawAsync("UPDATE source_imports SET changed_count = {0} WHERE id = {1}", [changed, log.Id], cancellationToken);
         if (changed > 0 && households.Count <= InlineEvaluationLimit)

@@ -117,6 +117,7 @@ public sealed class SourceRegistry(EnsembleDb db, IClock clock)
         await BulkSql.ReadAsync(db, "SELECT DISTINCT household_id FROM source_values ORDER BY household_id", r => ids.Add(r.GetInt64(0)), cancellationToken);
         await using var run = new ConsolidationRun(db, settings, firm.Today(clock), firm.Zone, clock.GetCurrentInstant());
         await run.RecomputeAsync(ids, null, cancellationToken);
+        await run.SettleTiersAsync(clock, actor, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return run.Counts;
     }
