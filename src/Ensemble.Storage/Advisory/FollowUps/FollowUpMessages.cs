@@ -98,35 +98,7 @@ public sealed class FollowUpMessages
         }
 
         var today = _clock.GetCurrentInstant().InZone((await Work.WorkContextLoader.FirmAsync(_db, cancellationToken)).Zone).Date;
-        var households = await AudienceHouseholds.ByIdsAsync(_db, direct.Select(d => d.FollowUp.HouseholdId).Distinct().ToList(), today, cancellationToken);
-        var envelopes = new List<OutboxEnvelope>();
-        foreach (var group in direct.GroupBy(d => d.Message.Id))
-        {
-            var run = await new CampaignRecipients(_db, _clock).StartAsync(group.First().Message, cancellationToken);
-            var wanted = group.Where(d => households.ContainsKey(d.FollowUp.HouseholdId)).ToList();
-
-            // The follow-up chose the channel; the household is planned for that channel alone, so a missing address shows.
-            var chunk = wanted.Select(d => households[d.FollowUp.HouseholdId] with { PreferredChannels = [DeliveryWord(d.FollowUp.Channel)] }).ToList();
-            var planned = await run.PlanAsync(chunk, cancellationToken);
-            for (var i = 0; i < wanted.Count; i++)
-            {
-                var (followUp, message) = wanted[i];
-                var r = planned[i];
-                var channel = Delivery(followUp.Channel);
-                if (!r.Deliverable || r.Plan.Channel != channel)
-                {
-                    failed.Add(new(followUp, Why(r, channel)));
-                    continue;
-                }
-
-                var key = Key(followUp.AlertId);
-                envelopes.Add(Envelope(key, r, message.Id));
-                followUp.QueuedForClient(key);
-            }
-        }
-
-        var now = _clock.GetCurrentInstant();
-        await OutboxQueue.AddAsync(_db, envelopes, now, await CommunicationSettingsStore.RetentionAsync(_db, cancellationToken), cancellationToken);
+        await QueueOnAsync(direct.Select(d => (d.FollowUp, d.Message, Delivery(d.FollowUp.Channel))).ToList(), today, failed, cancellationToken);
         return failed;
     }
 
@@ -153,23 +125,39 @@ public sealed class FollowUpMessages
             return 0;
         }
 
-        var households = await AudienceHouseholds.ByIdsAsync(_db, waiting.Select(w => w.FollowUp.HouseholdId).Distinct().ToList(), today, cancellationToken);
+        // One that cannot be reached this way keeps waiting for the next mailing.
+        return await QueueOnAsync(waiting.Select(w => (w.FollowUp, _byRule[w.RuleKey], reached[w.FollowUp.HouseholdId])).ToList(), today, null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Renders each follow-up's message for its household on the given channel and queues it, marking the follow-up
+    /// queued; returns how many were queued. Those that cannot go that way go to <paramref name="failed"/> with the reason.
+    /// </summary>
+    private async Task<int> QueueOnAsync(IReadOnlyList<(AlertFollowUp FollowUp, Campaign Message, DeliveryChannel Channel)> items, LocalDate today,
+        List<Undeliverable>? failed, CancellationToken cancellationToken)
+    {
+        var households = await AudienceHouseholds.ByIdsAsync(_db, items.Select(d => d.FollowUp.HouseholdId).Distinct().ToList(), today, cancellationToken);
         var envelopes = new List<OutboxEnvelope>();
-        foreach (var group in waiting.GroupBy(w => _byRule[w.RuleKey].Id))
+        foreach (var group in items.GroupBy(d => d.Message.Id))
         {
-            var message = _byRule[group.First().RuleKey];
-            var run = await new CampaignRecipients(_db, _clock).StartAsync(message, cancellationToken);
-            var list = group.ToList();
-            var chunk = list.Select(w => households[w.FollowUp.HouseholdId] with { PreferredChannels = [reached[w.FollowUp.HouseholdId].Name()] }).ToList();
-            var planned = await run.PlanAsync(chunk, cancellationToken);
-            for (var i = 0; i < list.Count; i++)
+            var run = await new CampaignRecipients(_db, _clock).StartAsync(group.First().Message, cancellationToken);
+            var wanted = group.Where(d => households.ContainsKey(d.FollowUp.HouseholdId)).ToList();
+
+            // The channel is already chosen; the household is planned for it alone, so a missing address shows.
+            var planned = await run.PlanAsync(wanted.Select(d => households[d.FollowUp.HouseholdId] with { PreferredChannels = [d.Channel.Name()] }).ToList(), cancellationToken);
+            for (var i = 0; i < wanted.Count; i++)
             {
-                if (planned[i].Deliverable)
+                var (followUp, message, channel) = wanted[i];
+                var r = planned[i];
+                if (!r.Deliverable || r.Plan.Channel != channel)
                 {
-                    var key = Key(list[i].FollowUp.AlertId);
-                    envelopes.Add(Envelope(key, planned[i], message.Id));
-                    list[i].FollowUp.QueuedForClient(key);
+                    failed?.Add(new(followUp, Why(r, channel)));
+                    continue;
                 }
+
+                var key = Key(followUp.AlertId);
+                envelopes.Add(Envelope(key, r, message.Id));
+                followUp.QueuedForClient(key);
             }
         }
 
@@ -186,8 +174,6 @@ public sealed class FollowUpMessages
         FollowUpChannel.Letter => DeliveryChannel.Letter,
         _ => DeliveryChannel.Portal,
     };
-
-    private static string DeliveryWord(FollowUpChannel channel) => Delivery(channel).Name();
 
     private static string Why(PlannedRecipient r, DeliveryChannel wanted) => r.Plan.Channel != wanted
         ? wanted switch
