@@ -5,6 +5,8 @@ using Ensemble.Audit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using NodaTime;
+using Npgsql;
+using NpgsqlTypes;
 
 namespace Ensemble.Storage;
 
@@ -59,6 +61,10 @@ internal static class AuditWriter
         {
             await InsertPreparedAsync(connection, transaction, rows, sequence, hash, cancellationToken);
         }
+        else if (connection is NpgsqlConnection npgsql && rows.Count > RowsPerStatement)
+        {
+            await CopyAsync(npgsql, transaction, rows, sequence, hash, cancellationToken);
+        }
         else
         {
             await InsertAsync(connection, transaction, rows, sequence, hash, cancellationToken);
@@ -98,6 +104,43 @@ internal static class AuditWriter
         AddParameter(head, "@h", lastHash);
         await head.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    // Large appends on PostgreSQL (imports, bulk starts): binary COPY, which joins the open transaction and sends each value as it is stored.
+    private static async Task CopyAsync(NpgsqlConnection connection, DbTransaction transaction, List<AuditRow> rows, long lastSequence, string lastHash, CancellationToken cancellationToken)
+    {
+        await using (var copy = await connection.BeginBinaryImportAsync(
+            "COPY audit_events (sequence, at, actor, household_id, entity_type, entity_id, action, operation, before, after, previous_hash, hash) FROM STDIN (FORMAT BINARY)", cancellationToken))
+        {
+            foreach (var r in rows)
+            {
+                await copy.StartRowAsync(cancellationToken);
+                await copy.WriteAsync(r.Sequence, NpgsqlDbType.Bigint, cancellationToken);
+                await copy.WriteAsync(r.At.ToDateTimeUtc(), NpgsqlDbType.TimestampTz, cancellationToken);
+                await copy.WriteAsync(r.Actor, NpgsqlDbType.Text, cancellationToken);
+                await (r.HouseholdId is { } household ? copy.WriteAsync(household, NpgsqlDbType.Bigint, cancellationToken) : copy.WriteNullAsync(cancellationToken));
+                await copy.WriteAsync(r.EntityType, NpgsqlDbType.Text, cancellationToken);
+                await copy.WriteAsync(r.EntityId, NpgsqlDbType.Text, cancellationToken);
+                await copy.WriteAsync(r.Action, NpgsqlDbType.Text, cancellationToken);
+                await WriteTextAsync(copy, r.Operation, cancellationToken);
+                await WriteTextAsync(copy, r.Before, cancellationToken);
+                await WriteTextAsync(copy, r.After, cancellationToken);
+                await copy.WriteAsync(r.PreviousHash, NpgsqlDbType.Text, cancellationToken);
+                await copy.WriteAsync(r.Hash, NpgsqlDbType.Text, cancellationToken);
+            }
+
+            await copy.CompleteAsync(cancellationToken);
+        }
+
+        await using DbCommand head = connection.CreateCommand();
+        head.Transaction = transaction;
+        head.CommandText = "UPDATE audit_head SET last_sequence = @s, last_hash = @h WHERE id = 1";
+        AddParameter(head, "@s", lastSequence);
+        AddParameter(head, "@h", lastHash);
+        await head.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static Task WriteTextAsync(NpgsqlBinaryImporter copy, string? value, CancellationToken cancellationToken) =>
+        value is null ? copy.WriteNullAsync(cancellationToken) : copy.WriteAsync(value, NpgsqlDbType.Text, cancellationToken);
 
     private static async Task<(long Sequence, string Hash)> ReadHeadAsync(EnsembleDb db, DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
     {

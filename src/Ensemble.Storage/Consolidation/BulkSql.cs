@@ -1,8 +1,10 @@
 using System.Data.Common;
-using System.Text;
+using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
+using NpgsqlTypes;
 using SQLitePCL;
 
 namespace Ensemble.Storage.Consolidation;
@@ -10,42 +12,61 @@ namespace Ensemble.Storage.Consolidation;
 /// <summary>
 /// Writes many rows of one shape inside the current transaction: on SQLite one single-row statement
 /// prepared on SQLite's own handle and bound by position per row (Microsoft.Data.Sqlite binds by name and
-/// boxes every value, which cost more than the insert itself; see BulkStarter), on PostgreSQL multi-row
-/// statements of a few hundred rows (one round trip each).
+/// boxes every value, which cost more than the insert itself; see BulkStarter); on PostgreSQL thousands of
+/// rows in one statement that reads them from one array parameter per column (<c>unnest</c>), sent by
+/// position, so neither side parses or binds a parameter per value. Rows the caller knows to be new are
+/// copied in on PostgreSQL (binary COPY), the cheapest way in: no statement, and the table is filled in batches.
 /// </summary>
 internal sealed class BulkSql : IAsyncDisposable
 {
-    private const int RowsPerStatement = 400;
+    // Rows per PostgreSQL statement: the arrays stay a few hundred kilobytes while a round trip carries thousands of rows.
+    private const int RowsPerStatement = 10_000;
 
     private readonly EnsembleDb _db;
-    private readonly string _head;
-    private readonly string _tail;
+    private readonly string _sqliteSql;
+    private readonly Func<string[], string, string> _postgresSql;
     private readonly int _width;
     private readonly List<object?[]> _pending = [];
+    private readonly List<object?[]> _fresh = [];
+    private readonly string? _copy;
     private sqlite3_stmt? _sqlite;
     private sqlite3? _sqliteDb;
-    private DbCommand? _full;
 
-    /// <param name="head">Up to VALUES, e.g. "INSERT INTO t (a, b) VALUES ".</param>
-    /// <param name="tail">After the rows, e.g. " ON CONFLICT (a) DO UPDATE SET b = excluded.b".</param>
-    private BulkSql(EnsembleDb db, string head, string tail, int width)
+    /// <param name="sqliteSql">The single-row statement, one <c>?</c> per column in order.</param>
+    /// <param name="postgresSql">The statement given each column's expression (<c>u.cN</c>, or NULL when no row has a value) and the FROM item that yields the rows.</param>
+    /// <param name="copy">The COPY that takes rows known to be new, when the statement inserts.</param>
+    private BulkSql(EnsembleDb db, string sqliteSql, Func<string[], string, string> postgresSql, int width, string? copy = null)
     {
         _db = db;
-        _head = head;
-        _tail = tail;
+        _copy = copy;
+        _sqliteSql = sqliteSql;
+        _postgresSql = postgresSql;
         _width = width;
     }
 
     public int Written { get; private set; }
 
     /// <summary>An INSERT that updates the listed columns when the key is already there.</summary>
-    public static BulkSql Upsert(EnsembleDb db, string table, string[] columns, string[] key) =>
-        new(db, $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ",
-            $" ON CONFLICT ({string.Join(", ", key)}) DO UPDATE SET {string.Join(", ", columns.Except(key).Select(c => $"{c} = excluded.{c}"))}",
-            columns.Length);
+    public static BulkSql Upsert(EnsembleDb db, string table, string[] columns, string[] key)
+    {
+        var names = string.Join(", ", columns);
+        var update = $" ON CONFLICT ({string.Join(", ", key)}) DO UPDATE SET {string.Join(", ", columns.Except(key).Select(c => $"{c} = excluded.{c}"))}";
+        return new(db, $"INSERT INTO {table} ({names}) VALUES ({Placeholders(columns.Length)}){update}",
+            (values, rows) => $"INSERT INTO {table} ({names}) SELECT {string.Join(", ", values)} FROM {rows}{update}", columns.Length, Copy(table, names));
+    }
 
-    public static BulkSql Insert(EnsembleDb db, string table, string[] columns) =>
-        new(db, $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ", "", columns.Length);
+    public static BulkSql Insert(EnsembleDb db, string table, string[] columns)
+    {
+        var names = string.Join(", ", columns);
+        return new(db, $"INSERT INTO {table} ({names}) VALUES ({Placeholders(columns.Length)})",
+            (values, rows) => $"INSERT INTO {table} ({names}) SELECT {string.Join(", ", values)} FROM {rows}", columns.Length, Copy(table, names));
+    }
+
+    /// <summary>An UPDATE of the <paramref name="set"/> columns of the row whose <paramref name="key"/> matches; each row gives the set values, then the key.</summary>
+    public static BulkSql Update(EnsembleDb db, string table, string[] set, string key) =>
+        new(db, $"UPDATE {table} SET {string.Join(", ", set.Select(c => c + " = ?"))} WHERE {key} = ?",
+            (values, rows) => $"UPDATE {table} AS t SET {string.Join(", ", set.Select((c, i) => $"{c} = {values[i]}"))} FROM {rows} WHERE t.{key} = {values[set.Length]}",
+            set.Length + 1);
 
     public async Task AddAsync(object?[] values, CancellationToken cancellationToken)
     {
@@ -62,46 +83,145 @@ internal sealed class BulkSql : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Adds a row the caller knows is not in the table (it read the rows of its households in this transaction,
+    /// under <see cref="ConsolidationLock"/>): on PostgreSQL it is copied in, elsewhere written as <see cref="AddAsync"/> would.
+    /// </summary>
+    public async Task AddNewAsync(object?[] values, CancellationToken cancellationToken)
+    {
+        if (_db.Provider == StorageProvider.Sqlite || _copy is null)
+        {
+            await AddAsync(values, cancellationToken);
+            return;
+        }
+
+        _fresh.Add(values);
+        if (_fresh.Count == RowsPerStatement)
+        {
+            await CopyAsync(cancellationToken);
+        }
+    }
+
     public async Task FlushAsync(CancellationToken cancellationToken)
     {
+        await CopyAsync(cancellationToken);
         if (_pending.Count == 0)
         {
             return;
         }
 
-        DbCommand command;
-        if (_pending.Count == RowsPerStatement)
+        await using var command = Command(_db);
+        var values = new string[_width];
+        var arrays = new List<string>(_width);
+        var names = new List<string>(_width);
+        for (var c = 0; c < _width; c++)
         {
-            command = _full ??= await PrepareAsync(RowsPerStatement, cancellationToken);
-        }
-        else
-        {
-            command = await PrepareAsync(_pending.Count, cancellationToken);
+            if (Column(c) is not { } array)
+            {
+                // No row has a value here: NULL takes the column's type, where an array of nothing but nulls has none to send.
+                values[c] = "NULL";
+                continue;
+            }
+
+            command.Parameters.Add(new NpgsqlParameter { Value = array });
+            arrays.Add("$" + command.Parameters.Count.ToString(CultureInfo.InvariantCulture));
+            names.Add("c" + c.ToString(CultureInfo.InvariantCulture));
+            values[c] = "u.c" + c.ToString(CultureInfo.InvariantCulture);
         }
 
-        command.Transaction = _db.Database.CurrentTransaction?.GetDbTransaction();
-        for (var r = 0; r < _pending.Count; r++)
-        {
-            Bind(command, r, _pending[r]);
-        }
-
+        command.CommandText = _postgresSql(values, $"unnest({string.Join(", ", arrays)}) AS u({string.Join(", ", names)})");
         await command.ExecuteNonQueryAsync(cancellationToken);
         Written += _pending.Count;
-        if (command != _full)
-        {
-            await command.DisposeAsync();
-        }
-
         _pending.Clear();
     }
 
-    public async ValueTask DisposeAsync()
+    private static string Copy(string table, string names) => $"COPY {table} ({names}) FROM STDIN (FORMAT BINARY)";
+
+    // Binary COPY joins the connection's open transaction; each value goes in the binary form of its column's type.
+    private async Task CopyAsync(CancellationToken cancellationToken)
+    {
+        if (_fresh.Count == 0)
+        {
+            return;
+        }
+
+        var connection = (NpgsqlConnection)_db.Database.GetDbConnection();
+        await using (var copy = await connection.BeginBinaryImportAsync(_copy!, cancellationToken))
+        {
+            foreach (var row in _fresh)
+            {
+                await copy.StartRowAsync(cancellationToken);
+                foreach (var value in row)
+                {
+                    await (value switch
+                    {
+                        null => copy.WriteNullAsync(cancellationToken),
+                        long l => copy.WriteAsync(l, NpgsqlDbType.Bigint, cancellationToken),
+                        int n => copy.WriteAsync(n, NpgsqlDbType.Integer, cancellationToken),
+                        double d => copy.WriteAsync(d, NpgsqlDbType.Double, cancellationToken),
+                        string t => copy.WriteAsync(t, NpgsqlDbType.Text, cancellationToken),
+                        byte[] b => copy.WriteAsync(b, NpgsqlDbType.Bytea, cancellationToken),
+                        var other => throw new ArgumentException($"A {other.GetType().Name} cannot be written here."),
+                    });
+                }
+            }
+
+            await copy.CompleteAsync(cancellationToken);
+        }
+
+        Written += _fresh.Count;
+        _fresh.Clear();
+    }
+
+    public ValueTask DisposeAsync()
     {
         _sqlite?.Dispose();
-        if (_full is not null)
+        return ValueTask.CompletedTask;
+    }
+
+    private static string Placeholders(int count) => string.Join(", ", Enumerable.Repeat("?", count));
+
+    // One column of the pending rows as a typed array (nullable elements where some rows have none), or null when no row has a value.
+    private Array? Column(int c)
+    {
+        object? first = null;
+        var nulls = false;
+        foreach (var row in _pending)
         {
-            await _full.DisposeAsync();
+            if (row[c] is null)
+            {
+                nulls = true;
+            }
+            else
+            {
+                first ??= row[c];
+            }
         }
+
+        return first switch
+        {
+            null => null,
+            long => nulls ? Fill<long?>(c, v => (long?)(long)v) : Fill(c, v => (long)v),
+            int => nulls ? Fill<int?>(c, v => (int?)(int)v) : Fill(c, v => (int)v),
+            double => nulls ? Fill<double?>(c, v => (double?)(double)v) : Fill(c, v => (double)v),
+            string => Fill(c, v => (string?)v),
+            byte[] => Fill(c, v => (byte[]?)v),
+            var other => throw new ArgumentException($"A {other.GetType().Name} cannot be written here."),
+        };
+    }
+
+    private T[] Fill<T>(int c, Func<object, T> convert)
+    {
+        var array = new T[_pending.Count];
+        for (var r = 0; r < array.Length; r++)
+        {
+            if (_pending[r][c] is { } value)
+            {
+                array[r] = convert(value);
+            }
+        }
+
+        return array;
     }
 
     // SQLite runs in-process: the row goes in at once, inside whatever transaction the connection has open.
@@ -111,7 +231,7 @@ internal sealed class BulkSql : IAsyncDisposable
         {
             var connection = (SqliteConnection)_db.Database.GetDbConnection();
             _sqliteDb = connection.Handle ?? throw new InvalidOperationException("The SQLite connection is not open.");
-            var rc = raw.sqlite3_prepare_v2(_sqliteDb, _head + "(" + string.Join(", ", Enumerable.Repeat("?", _width)) + ")" + _tail, out _sqlite);
+            var rc = raw.sqlite3_prepare_v2(_sqliteDb, _sqliteSql, out _sqlite);
             SqliteException.ThrowExceptionForRC(rc, _sqliteDb);
         }
 
@@ -138,40 +258,6 @@ internal sealed class BulkSql : IAsyncDisposable
         }
 
         Written++;
-    }
-
-    private async Task<DbCommand> PrepareAsync(int rows, CancellationToken cancellationToken)
-    {
-        var command = Command(_db);
-        var sql = new StringBuilder(_head);
-        for (var r = 0; r < rows; r++)
-        {
-            sql.Append(r == 0 ? "(" : ", (");
-            for (var c = 0; c < _width; c++)
-            {
-                var name = $"@p{r}_{c}";
-                sql.Append(c == 0 ? "" : ", ").Append(name);
-                AuditWriter.AddParameter(command, name, null);
-            }
-
-            sql.Append(')');
-        }
-
-        command.CommandText = sql.Append(_tail).ToString();
-        if (rows == RowsPerStatement)
-        {
-            await command.PrepareAsync(cancellationToken);
-        }
-
-        return command;
-    }
-
-    private void Bind(DbCommand command, int row, object?[] values)
-    {
-        for (var c = 0; c < _width; c++)
-        {
-            command.Parameters[(row * _width) + c].Value = values[c] ?? DBNull.Value;
-        }
     }
 
     /// <summary>A command on the context's connection, in its current transaction.</summary>
@@ -204,26 +290,6 @@ internal sealed class BulkSql : IAsyncDisposable
             {
                 row(reader);
             }
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
-    }
-
-    /// <summary>Runs a statement with parameters; returns the rows it changed.</summary>
-    public static async Task<int> ExecuteAsync(EnsembleDb db, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
-    {
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        try
-        {
-            await using var command = Command(db, sql);
-            foreach (var (name, value) in parameters)
-            {
-                AuditWriter.AddParameter(command, name, value);
-            }
-
-            return await command.ExecuteNonQueryAsync(cancellationToken);
         }
         finally
         {

@@ -59,8 +59,11 @@ internal sealed partial class ConsolidationRun : IAsyncDisposable
     private readonly BulkSql _sourceUpsert;
     private readonly BulkSql _consolidatedUpsert;
     private readonly BulkSql _discrepancyInsert;
+    private readonly BulkSql _discrepancyRevise;
+    private readonly BulkSql _discrepancyClose;
     private readonly FactSheetWriter _sheets;
     private readonly HouseholdRecordFeed _record;
+    private readonly HashSet<long> _unlisted = [];
     private SourceReading[] _buffer = new SourceReading[16];
 
     public ConsolidationRun(EnsembleDb db, ConsolidationSettings settings, LocalDate today, DateTimeZone zone, Instant now)
@@ -75,6 +78,8 @@ internal sealed partial class ConsolidationRun : IAsyncDisposable
         _sourceUpsert = BulkSql.Upsert(db, "source_values", SourceColumns, ["household_id", "fact", "source"]);
         _consolidatedUpsert = BulkSql.Upsert(db, "consolidated_values", ConsolidatedColumns, ["household_id", "fact"]);
         _discrepancyInsert = BulkSql.Insert(db, "discrepancies", DiscrepancyColumns);
+        _discrepancyRevise = BulkSql.Update(db, "discrepancies", ["by_source"], "id");
+        _discrepancyClose = BulkSql.Update(db, "discrepancies", ["resolved_at", "resolved_by", "resolution"], "id");
         _sheets = new FactSheetWriter(db, new FactSheetBuilder(settings, today, zone), now);
         _record = new HouseholdRecordFeed(db, _catalog, now);
     }
@@ -123,6 +128,8 @@ internal sealed partial class ConsolidationRun : IAsyncDisposable
         await _sourceUpsert.DisposeAsync();
         await _consolidatedUpsert.DisposeAsync();
         await _discrepancyInsert.DisposeAsync();
+        await _discrepancyRevise.DisposeAsync();
+        await _discrepancyClose.DisposeAsync();
         await _sheets.DisposeAsync();
     }
 
@@ -131,6 +138,8 @@ internal sealed partial class ConsolidationRun : IAsyncDisposable
         await _sourceUpsert.FlushAsync(cancellationToken);
         await _consolidatedUpsert.FlushAsync(cancellationToken);
         await _discrepancyInsert.FlushAsync(cancellationToken);
+        await _discrepancyRevise.FlushAsync(cancellationToken);
+        await _discrepancyClose.FlushAsync(cancellationToken);
         await _sheets.FlushAsync(cancellationToken);
         Counts.SheetsWritten = _sheets.Written;
     }
@@ -158,6 +167,11 @@ internal sealed partial class ConsolidationRun : IAsyncDisposable
             {
                 list.Add(new Held(fact.Ordinal, new SourceReading(r.GetString(2), r.GetDouble(3), r.GetInt64(4), r.GetInt64(5))));
             }
+            else if (list is not null)
+            {
+                // A row outside the catalog: this household's values are then upserted, never taken to be new.
+                _unlisted.Add(r.GetInt64(0));
+            }
         }, cancellationToken, chunk.Parameters);
         return held;
     }
@@ -178,7 +192,7 @@ internal sealed partial class ConsolidationRun : IAsyncDisposable
                 lapsed.Add((household.HouseholdId, value.Ordinal));
                 Counts.ValuesCreated++;
                 before.Add((fact, null, value));
-                await WriteSourceValueAsync(household.HouseholdId, fact.Key, source, value.Value, _now, value.VerifiedAt, importId, cancellationToken);
+                await WriteSourceValueAsync(household.HouseholdId, fact.Key, source, value.Value, _now, value.VerifiedAt, importId, true, cancellationToken);
             }
             else if (value.VerifiedAt < existing.Reading.VerifiedAt)
             {
@@ -191,7 +205,7 @@ internal sealed partial class ConsolidationRun : IAsyncDisposable
                     existing.Reading = existing.Reading with { VerifiedAt = value.VerifiedAt };
                     Counts.ValuesReverified++;
                     before.Add((fact, value.Value, value));
-                    await WriteSourceValueAsync(household.HouseholdId, fact.Key, source, value.Value, existing.Reading.ArrivedAt, value.VerifiedAt, importId, cancellationToken);
+                    await WriteSourceValueAsync(household.HouseholdId, fact.Key, source, value.Value, existing.Reading.ArrivedAt, value.VerifiedAt, importId, false, cancellationToken);
                 }
                 else
                 {
@@ -205,7 +219,7 @@ internal sealed partial class ConsolidationRun : IAsyncDisposable
                 lapsed.Add((household.HouseholdId, value.Ordinal));
                 Counts.ValuesChanged++;
                 before.Add((fact, old, value));
-                await WriteSourceValueAsync(household.HouseholdId, fact.Key, source, value.Value, _now, value.VerifiedAt, importId, cancellationToken);
+                await WriteSourceValueAsync(household.HouseholdId, fact.Key, source, value.Value, _now, value.VerifiedAt, importId, false, cancellationToken);
             }
         }
 
@@ -215,8 +229,12 @@ internal sealed partial class ConsolidationRun : IAsyncDisposable
         }
     }
 
-    private Task WriteSourceValueAsync(long household, string fact, string source, double value, long arrived, long verified, long? importId, CancellationToken cancellationToken) =>
-        _sourceUpsert.AddAsync([household, fact, source, value, arrived, verified, importId], cancellationToken);
+    // A value the source never sent before is new to the table (its household's rows were all read above), so PostgreSQL copies it in.
+    private Task WriteSourceValueAsync(long household, string fact, string source, double value, long arrived, long verified, long? importId, bool isNew, CancellationToken cancellationToken)
+    {
+        object?[] row = [household, fact, source, value, arrived, verified, importId];
+        return isNew && !_unlisted.Contains(household) ? _sourceUpsert.AddNewAsync(row, cancellationToken) : _sourceUpsert.AddAsync(row, cancellationToken);
+    }
 
     // One event per household and source: what the source said before and now, fact by fact, and when it vouched for it.
     private static PendingAuditEvent AuditOf(long household, string source, bool created, List<(FactDefinition Fact, double? Old, NewValue New)> changes)
@@ -326,6 +344,8 @@ internal sealed partial class ConsolidationRun : IAsyncDisposable
 
         await _consolidatedUpsert.FlushAsync(cancellationToken);
         await _discrepancyInsert.FlushAsync(cancellationToken);
+        await _discrepancyRevise.FlushAsync(cancellationToken);
+        await _discrepancyClose.FlushAsync(cancellationToken);
 
         // Before the sheets, so derived facts (the client's age) are worked out from the birth date just decided.
         await _record.ApplyAsync(chunk, cancellationToken);
@@ -355,7 +375,8 @@ internal sealed partial class ConsolidationRun : IAsyncDisposable
         if (!had || !Same(existing, decided))
         {
             Counts.ConsolidatedChanged++;
-            await _consolidatedUpsert.AddAsync([household, fact.Key, decided.Value, decided.Source, decided.ArrivedAt, decided.VerifiedAt, decided.ChosenBy], cancellationToken);
+            object?[] row = [household, fact.Key, decided.Value, decided.Source, decided.ArrivedAt, decided.VerifiedAt, decided.ChosenBy];
+            await (had ? _consolidatedUpsert.AddAsync(row, cancellationToken) : _consolidatedUpsert.AddNewAsync(row, cancellationToken));
         }
 
         var needsOpen = decided.Disagree && decided.ChosenBy is null;
@@ -371,7 +392,7 @@ internal sealed partial class ConsolidationRun : IAsyncDisposable
             }
             else if (discrepancy.BySource != bySource)
             {
-                await BulkSql.ExecuteAsync(_db, "UPDATE discrepancies SET by_source = @v WHERE id = @id", cancellationToken, ("@v", bySource), ("@id", discrepancy.Id));
+                await _discrepancyRevise.AddAsync([bySource, discrepancy.Id], cancellationToken);
             }
         }
         else if (isOpen)
@@ -379,8 +400,7 @@ internal sealed partial class ConsolidationRun : IAsyncDisposable
             Counts.DiscrepanciesClosed++;
             openCounts[household]--;
             var resolution = decided.Disagree ? $"kept the choice of {decided.ChosenBy}" : Discrepancy.SourcesAgree;
-            await BulkSql.ExecuteAsync(_db, "UPDATE discrepancies SET resolved_at = @at, resolved_by = @by, resolution = @how WHERE id = @id", cancellationToken,
-                ("@at", _now), ("@by", decided.ChosenBy ?? "ensemble"), ("@how", resolution), ("@id", discrepancy.Id));
+            await _discrepancyClose.AddAsync([_now, decided.ChosenBy ?? "ensemble", resolution, discrepancy.Id], cancellationToken);
         }
 
         return decided;
