@@ -32,8 +32,25 @@ internal sealed record BenchOptions(
     IReadOnlySet<string> Scenarios,
     IReadOnlyList<int> Workers,
     string PostgresAdmin,
-    string WorkFolder)
+    string WorkFolder,
+    TimeSpan? Duration = null,
+    IReadOnlySet<string>? WebParts = null,
+    TimeSpan? WarmUp = null)
 {
+    public static readonly string[] AllWebParts = ["pages", "reads", "writes"];
+
+    /// <summary>How long each timed load runs: the scale's duration unless <c>--duration</c> shortened it for a quick comparison.</summary>
+    public TimeSpan WebDuration => Duration ?? Scale.WebDuration;
+
+    /// <summary>
+    /// Untimed load before each timed one. The default also outlasts the app's first sweep (5 s after it starts; its
+    /// once-a-day passes took several CPU-seconds here), which otherwise lands in the first timed load.
+    /// </summary>
+    public TimeSpan WebWarmUp => WarmUp ?? TimeSpan.FromSeconds(15);
+
+    /// <summary>True when the web scenario should run <paramref name="part"/> (all parts unless <c>--web-parts</c> named some).</summary>
+    public bool RunsWebPart(string part) => WebParts is null || WebParts.Contains(part);
+
     public const string PostgresVariable = "ENSEMBLE_BENCH_POSTGRES";
 
     public const string DefaultPostgres = "Host=127.0.0.1;Port=55432;Username=postgres;Password=ensemble-test";
@@ -50,6 +67,9 @@ internal sealed record BenchOptions(
           --scenario NAME[,NAME]         transitions, bulk-start, my-tasks, import, web, tiers, calendar, capacity,
                                          advisory-eval (default all)
           --workers N[,N]                concurrent workers for the transition scenario (default 1,4)
+          --duration SECONDS             how long each web load runs (default: the scale's, 60 s at full)
+          --web-parts pages,reads,writes which parts of the web scenario run (default all)
+          --warm-up SECONDS              untimed load before each timed web load (default 15)
 
         PostgreSQL: ENSEMBLE_BENCH_POSTGRES (a superuser connection; default the local test server
         Host=127.0.0.1;Port=55432;Username=postgres;Password=ensemble-test). Each scenario creates and
@@ -63,6 +83,9 @@ internal sealed record BenchOptions(
         var scale = Scale.Small;
         var scenarios = new HashSet<string>(AllScenarios, StringComparer.Ordinal);
         var workers = new List<int> { 1, 4 };
+        TimeSpan? duration = null;
+        HashSet<string>? webParts = null;
+        TimeSpan? warmUp = null;
         for (var i = 0; i < args.Length; i++)
         {
             var value = i + 1 < args.Length ? args[i + 1] : null;
@@ -106,6 +129,36 @@ internal sealed record BenchOptions(
 
                     i++;
                     break;
+                case "--duration" when value is not null:
+                    if (!int.TryParse(value, out var seconds) || seconds < 1 || seconds > 600)
+                    {
+                        error = $"--duration takes whole seconds from 1 to 600 (not \"{value}\").";
+                        return null;
+                    }
+
+                    duration = TimeSpan.FromSeconds(seconds);
+                    i++;
+                    break;
+                case "--warm-up" when value is not null:
+                    if (!int.TryParse(value, out var warm) || warm < 0 || warm > 600)
+                    {
+                        error = $"--warm-up takes whole seconds from 0 to 600 (not \"{value}\").";
+                        return null;
+                    }
+
+                    warmUp = TimeSpan.FromSeconds(warm);
+                    i++;
+                    break;
+                case "--web-parts" when value is not null:
+                    webParts = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
+                    if (webParts.FirstOrDefault(p => !AllWebParts.Contains(p)) is { } unknownPart)
+                    {
+                        error = $"Unknown web part \"{unknownPart}\"; choose from {string.Join(", ", AllWebParts)}.";
+                        return null;
+                    }
+
+                    i++;
+                    break;
                 case "--help" or "-h":
                     error = "";
                     return null;
@@ -119,6 +172,9 @@ internal sealed record BenchOptions(
         return new BenchOptions(
             providers, scale, scenarios, workers,
             string.IsNullOrWhiteSpace(postgres) ? DefaultPostgres : postgres,
-            Path.Combine(Path.GetTempPath(), "ensemble-bench"));
+            Path.Combine(Path.GetTempPath(), "ensemble-bench"),
+            duration,
+            webParts,
+            warmUp);
     }
 }

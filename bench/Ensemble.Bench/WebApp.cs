@@ -16,6 +16,16 @@ internal sealed partial class WebApp : IAsyncDisposable
 
     public Uri Address { get; }
 
+    /// <summary>CPU time the app's process has used so far, user and system.</summary>
+    public TimeSpan ProcessorTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
     public static async Task<WebApp> StartAsync(string database, TimeSpan timeout)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -65,8 +75,14 @@ internal sealed partial class WebApp : IAsyncDisposable
     }
 
     // bench/Ensemble.Bench/bin/<config>/net10.0 → src/Ensemble.Web/bin/<config>/net10.0, built with the bench (see its csproj).
+    // ENSEMBLE_BENCH_WEB names another build of Ensemble.Web.dll, to compare two builds in one window.
     private static string AssemblyPath()
     {
+        if (Environment.GetEnvironmentVariable("ENSEMBLE_BENCH_WEB") is { Length: > 0 } other)
+        {
+            return File.Exists(other) ? other : throw new FileNotFoundException($"ENSEMBLE_BENCH_WEB names {other}, which is missing.");
+        }
+
         var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var framework = here.Name;
         var configuration = here.Parent!.Name;

@@ -65,6 +65,9 @@ public static class EnsembleDatabase
         return db;
     }
 
+    /// <summary>The options every context on <paramref name="location"/> is built with (built once, shared).</summary>
+    internal static DbContextOptions OptionsFor(DatabaseLocation location) => Options.GetOrAdd(location, BuildOptions);
+
     private static DbContextOptions BuildOptions(DatabaseLocation location) => location.Provider switch
     {
         StorageProvider.Sqlite => new DbContextOptionsBuilder<SqliteEnsembleDb>()

@@ -1,6 +1,8 @@
+using System.Collections.Concurrent;
 using Ensemble.Common;
 using Ensemble.Processes.Running;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using NodaTime;
 
 namespace Ensemble.Storage.Work;
@@ -30,7 +32,7 @@ public sealed class TaskViews(EnsembleDb db)
 
     /// <summary>A person's open work, soonest due first.</summary>
     public Task<List<TaskView>> ForStaffAsync(StaffId staffId, int limit = DefaultLimit, CancellationToken cancellationToken = default) =>
-        Project(Open().Where(t => t.AssigneeId == staffId).OrderBy(t => t.DueOn).ThenBy(t => t.Id), limit, cancellationToken);
+        ReadAsync(CompiledFor(db).StaffPage(db, staffId, limit), limit, cancellationToken);
 
     /// <summary>Open work for a role, including tasks waiting in its queue with no one assigned.</summary>
     public Task<List<TaskView>> ForRoleAsync(string roleKey, int limit = DefaultLimit, IReadOnlyCollection<long>? withinHouseholds = null, CancellationToken cancellationToken = default) =>
@@ -67,7 +69,7 @@ public sealed class TaskViews(EnsembleDb db)
         Project(db.Tasks.AsNoTracking().Where(t => t.InstanceId == instanceId).OrderBy(t => t.Id), int.MaxValue, cancellationToken);
 
     public async Task<TaskView?> FindAsync(TaskId id, CancellationToken cancellationToken = default) =>
-        (await Project(db.Tasks.AsNoTracking().Where(t => t.Id == id), 1, cancellationToken)).FirstOrDefault();
+        (await ReadAsync(CompiledFor(db).One(db, id), 1, cancellationToken)).FirstOrDefault();
 
     private IQueryable<WorkTask> Open() =>
         db.Tasks.AsNoTracking().Where(t => t.Status == WorkTaskStatus.Open || t.Status == WorkTaskStatus.InProgress);
@@ -86,6 +88,70 @@ public sealed class TaskViews(EnsembleDb db)
              t.Id, t.InstanceId, i.TemplateName, t.Title, t.RoleKey, t.Status, t.DueOn, t.OverdueSince,
              h == null ? null : h.Key, h == null ? null : h.Name, s == null ? null : s.Handle, t.RoutingNote))
             .ToListAsync(cancellationToken);
-        return rows.OrderBy(v => v.DueOn ?? LocalDate.MaxIsoValue).ThenBy(v => v.Id.Value).ToList();
+        return InOrder(rows);
+    }
+
+    private static async Task<List<TaskView>> ReadAsync(IAsyncEnumerable<TaskView> query, int limit, CancellationToken cancellationToken)
+    {
+        var rows = new List<TaskView>(Math.Clamp(limit, 0, 256));
+        await foreach (var row in query.WithCancellation(cancellationToken))
+        {
+            rows.Add(row);
+        }
+
+        return InOrder(rows);
+    }
+
+    // Soonest due first, undated last; the id breaks ties, so the order is total.
+    private static List<TaskView> InOrder(List<TaskView> rows)
+    {
+        rows.Sort(static (a, b) =>
+        {
+            var due = (a.DueOn ?? LocalDate.MaxIsoValue).CompareTo(b.DueOn ?? LocalDate.MaxIsoValue);
+            return due != 0 ? due : a.Id.Value.CompareTo(b.Id.Value);
+        });
+        return rows;
+    }
+
+    // The hottest reads (a person's page of work, one task after a transition) are compiled once: translating the
+    // LINQ on every request cost more CPU than running the SQL. A compiled query belongs to one model, so there is
+    // one set per model (SQLite and PostgreSQL each have theirs).
+    private static readonly ConcurrentDictionary<IModel, CompiledReads> Compiled = new();
+
+    private static CompiledReads CompiledFor(EnsembleDb db) => Compiled.GetOrAdd(db.Model, static _ => new CompiledReads());
+
+    /// <summary>
+    /// The same queries <see cref="Project"/> builds for <see cref="ForStaffAsync"/> and <see cref="FindAsync"/>, written out
+    /// whole so EF Core can compile them: the page is chosen on tasks alone (the partial index), then decorated.
+    /// </summary>
+    private sealed class CompiledReads
+    {
+        public readonly Func<EnsembleDb, StaffId, int, IAsyncEnumerable<TaskView>> StaffPage = EF.CompileAsyncQuery(
+            (EnsembleDb db, StaffId staffId, int limit) =>
+                from t in db.Tasks.AsNoTracking()
+                    .Where(t => t.Status == WorkTaskStatus.Open || t.Status == WorkTaskStatus.InProgress)
+                    .Where(t => t.AssigneeId == staffId)
+                    .OrderBy(t => t.DueOn).ThenBy(t => t.Id)
+                    .Take(limit)
+                join i in db.Instances on t.InstanceId equals i.Id
+                join h in db.Households on t.HouseholdId equals h.Id into hs
+                from h in hs.DefaultIfEmpty()
+                join s in db.Staff on t.AssigneeId equals s.Id into ss
+                from s in ss.DefaultIfEmpty()
+                select new TaskView(
+                    t.Id, t.InstanceId, i.TemplateName, t.Title, t.RoleKey, t.Status, t.DueOn, t.OverdueSince,
+                    h == null ? null : h.Key, h == null ? null : h.Name, s == null ? null : s.Handle, t.RoutingNote));
+
+        public readonly Func<EnsembleDb, TaskId, IAsyncEnumerable<TaskView>> One = EF.CompileAsyncQuery(
+            (EnsembleDb db, TaskId id) =>
+                from t in db.Tasks.AsNoTracking().Where(t => t.Id == id).Take(1)
+                join i in db.Instances on t.InstanceId equals i.Id
+                join h in db.Households on t.HouseholdId equals h.Id into hs
+                from h in hs.DefaultIfEmpty()
+                join s in db.Staff on t.AssigneeId equals s.Id into ss
+                from s in ss.DefaultIfEmpty()
+                select new TaskView(
+                    t.Id, t.InstanceId, i.TemplateName, t.Title, t.RoleKey, t.Status, t.DueOn, t.OverdueSince,
+                    h == null ? null : h.Key, h == null ? null : h.Name, s == null ? null : s.Handle, t.RoutingNote));
     }
 }

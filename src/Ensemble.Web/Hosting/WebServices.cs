@@ -21,7 +21,9 @@ internal static class WebServices
     {
         services.AddSingleton(settings);
         services.AddSingleton(settings.Clock);
-        services.AddScoped(_ => EnsembleDatabase.CreateContext(settings.Database, settings.Clock));
+        // One context per request, rented from a pool: building a fresh one costs more than a cheap read.
+        services.AddSingleton(new ContextPool(settings.Database));
+        services.AddScoped(provider => provider.GetRequiredService<ContextPool>().Rent(settings.Clock));
         services.AddHttpContextAccessor();
         services.AddMemoryCache();
         services.AddScoped<CurrentCaller>();
