@@ -77,8 +77,10 @@ internal static class ConsolidationModel
             b.Property(v => v.ArrivedAt).HasConversion(UnixMs);
             b.Property(v => v.VerifiedAt).HasConversion(UnixMs);
             b.HasOne<Household>().WithMany().HasForeignKey(v => v.HouseholdId).OnDelete(DeleteBehavior.Cascade);
-            b.HasOne<DataSource>().WithMany().HasForeignKey(v => v.Source).OnDelete(DeleteBehavior.Restrict);
-            b.HasOne<SourceImportRow>().WithMany().HasForeignKey(v => v.ImportId).OnDelete(DeleteBehavior.SetNull);
+
+            // No foreign keys to data_sources and source_imports: sources and the import log are only ever added to, the
+            // intake checks the source before it writes, and on PostgreSQL the two checks per row were a third of a
+            // million-value import (bench/results.md, consolidation).
             b.HasIndex(v => v.Source);
         });
 

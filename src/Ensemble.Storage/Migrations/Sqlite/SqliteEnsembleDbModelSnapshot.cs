@@ -2544,9 +2544,6 @@ namespace Ensemble.Storage.Migrations.Sqlite
                     b.HasKey("HouseholdId", "Fact", "Source")
                         .HasName("pk_source_values");
 
-                    b.HasIndex("ImportId")
-                        .HasDatabaseName("ix_source_values_import_id");
-
                     b.HasIndex("Source")
                         .HasDatabaseName("ix_source_values_source");
 
@@ -3035,19 +3032,6 @@ namespace Ensemble.Storage.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_source_values_households_household_id");
-
-                    b.HasOne("Ensemble.Storage.Consolidation.SourceImportRow", null)
-                        .WithMany()
-                        .HasForeignKey("ImportId")
-                        .OnDelete(DeleteBehavior.SetNull)
-                        .HasConstraintName("fk_source_values_source_imports_import_id");
-
-                    b.HasOne("Ensemble.Consolidation.DataSource", null)
-                        .WithMany()
-                        .HasForeignKey("Source")
-                        .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
-                        .HasConstraintName("fk_source_values_data_sources_source");
                 });
 
             modelBuilder.Entity("Ensemble.Communications.Campaigns.Campaign", b =>
