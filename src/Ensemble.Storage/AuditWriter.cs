@@ -97,12 +97,7 @@ internal static class AuditWriter
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await using var head = connection.CreateCommand();
-        head.Transaction = transaction;
-        head.CommandText = "UPDATE audit_head SET last_sequence = @s, last_hash = @h WHERE id = 1";
-        AddParameter(head, "@s", lastSequence);
-        AddParameter(head, "@h", lastHash);
-        await head.ExecuteNonQueryAsync(cancellationToken);
+        await MoveHeadAsync(connection, transaction, lastSequence, lastHash, cancellationToken);
     }
 
     // Large appends on PostgreSQL (imports, bulk starts): binary COPY, which joins the open transaction and sends each value as it is stored.
@@ -131,7 +126,12 @@ internal static class AuditWriter
             await copy.CompleteAsync(cancellationToken);
         }
 
-        await using DbCommand head = connection.CreateCommand();
+        await MoveHeadAsync(connection, transaction, lastSequence, lastHash, cancellationToken);
+    }
+
+    private static async Task MoveHeadAsync(DbConnection connection, DbTransaction transaction, long lastSequence, string lastHash, CancellationToken cancellationToken)
+    {
+        await using var head = connection.CreateCommand();
         head.Transaction = transaction;
         head.CommandText = "UPDATE audit_head SET last_sequence = @s, last_hash = @h WHERE id = 1";
         AddParameter(head, "@s", lastSequence);
