@@ -161,6 +161,8 @@ internal sealed class BulkSql : IAsyncDisposable
                         double d => copy.WriteAsync(d, NpgsqlDbType.Double, cancellationToken),
                         string t => copy.WriteAsync(t, NpgsqlDbType.Text, cancellationToken),
                         byte[] b => copy.WriteAsync(b, NpgsqlDbType.Bytea, cancellationToken),
+                        decimal m => copy.WriteAsync(m, NpgsqlDbType.Numeric, cancellationToken),
+                        DateOnly d => copy.WriteAsync(d, NpgsqlDbType.Date, cancellationToken),
                         var other => throw new ArgumentException($"A {other.GetType().Name} cannot be written here."),
                     });
                 }
@@ -206,6 +208,8 @@ internal sealed class BulkSql : IAsyncDisposable
             double => nulls ? Fill<double?>(c, v => (double?)(double)v) : Fill(c, v => (double)v),
             string => Fill(c, v => (string?)v),
             byte[] => Fill(c, v => (byte[]?)v),
+            decimal => nulls ? Fill<decimal?>(c, v => (decimal?)(decimal)v) : Fill(c, v => (decimal)v),
+            DateOnly => nulls ? Fill<DateOnly?>(c, v => (DateOnly?)(DateOnly)v) : Fill(c, v => (DateOnly)v),
             var other => throw new ArgumentException($"A {other.GetType().Name} cannot be written here."),
         };
     }
@@ -246,6 +250,10 @@ internal sealed class BulkSql : IAsyncDisposable
                 double d => raw.sqlite3_bind_double(_sqlite, i, d),
                 string t => raw.sqlite3_bind_text(_sqlite, i, t),
                 byte[] b => raw.sqlite3_bind_blob(_sqlite, i, b),
+
+                // As EF Core stores them on SQLite, so its reads and comparisons see the same text.
+                decimal m => raw.sqlite3_bind_text(_sqlite, i, m.ToString("0.0###########################", CultureInfo.InvariantCulture)),
+                DateOnly d => raw.sqlite3_bind_text(_sqlite, i, d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
                 var other => throw new ArgumentException($"A {other.GetType().Name} cannot be written here.", nameof(values)),
             };
         }

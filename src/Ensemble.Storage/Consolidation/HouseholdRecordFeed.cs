@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using Ensemble.Consolidation;
 using Ensemble.Households;
-using Microsoft.EntityFrameworkCore;
 using NodaTime;
 
 namespace Ensemble.Storage.Consolidation;
@@ -16,9 +15,6 @@ namespace Ensemble.Storage.Consolidation;
 /// </summary>
 internal sealed class HouseholdRecordFeed
 {
-    /// <summary>The consolidated facts the record holds, and where.</summary>
-    public static readonly IReadOnlyList<string> Facts = [Income, NetWorth, ClientBirth, SpouseBirth];
-
     private const string Income = "income";
     private const string NetWorth = "net_worth";
     private const string ClientBirth = "client.birth_date";
@@ -81,74 +77,33 @@ internal sealed class HouseholdRecordFeed
         }
 
         var households = new List<(long Id, decimal? Income, decimal? NetWorth)>();
-        var members = new List<(long Id, long Household, DateOnly? Birth)>();
+        var members = new List<(long Id, DateOnly Birth)>();
         var audit = new List<PendingAuditEvent>();
         await ReadHouseholdsAsync(chunk, households, audit, cancellationToken);
         await ReadMembersAsync(chunk, members, audit, cancellationToken);
         _pending.Clear();
 
-        if (households.Count > 0)
+        await using (var update = BulkSql.Update(_db, "households", ["stated_household_income", "stated_net_worth"], "id"))
         {
-            await UpdateAsync("UPDATE households SET stated_household_income = @a, stated_net_worth = @b WHERE id = @id",
-                "UPDATE households AS h SET stated_household_income = u.a, stated_net_worth = u.b FROM unnest(@id, @a, @b) AS u(id, a, b) WHERE h.id = u.id",
-                households.Select(h => h.Id).ToArray(), households.Select(h => h.Income).ToArray(), households.Select(h => h.NetWorth).ToArray(), cancellationToken);
+            foreach (var (id, income, netWorth) in households)
+            {
+                await update.AddAsync([income, netWorth, id], cancellationToken);
+            }
+
+            await update.FlushAsync(cancellationToken);
         }
 
-        if (members.Count > 0)
+        await using (var update = BulkSql.Update(_db, "members", ["birth_date"], "id"))
         {
-            await UpdateAsync("UPDATE members SET birth_date = @a WHERE id = @id",
-                "UPDATE members AS m SET birth_date = u.a FROM unnest(@id, @a) AS u(id, a) WHERE m.id = u.id",
-                members.Select(m => m.Id).ToArray(), members.Select(m => m.Birth).ToArray(), (object[]?)null, cancellationToken);
+            foreach (var (id, birth) in members)
+            {
+                await update.AddAsync([birth, id], cancellationToken);
+            }
+
+            await update.FlushAsync(cancellationToken);
         }
 
         await AuditWriter.AppendAsync(_db, audit, _now, cancellationToken);
-    }
-
-    // SQLite: one prepared statement per row; PostgreSQL: one statement over arrays.
-    private async Task UpdateAsync<TA, TB>(string sqliteSql, string postgresSql, long[] ids, TA[] a, TB[]? b, CancellationToken cancellationToken)
-    {
-        await _db.Database.OpenConnectionAsync(cancellationToken);
-        try
-        {
-            if (_db.Provider == StorageProvider.PostgreSql)
-            {
-                await using var update = BulkSql.Command(_db, postgresSql);
-                AuditWriter.AddParameter(update, "@id", ids);
-                AuditWriter.AddParameter(update, "@a", a);
-                if (b is not null)
-                {
-                    AuditWriter.AddParameter(update, "@b", b);
-                }
-
-                await update.ExecuteNonQueryAsync(cancellationToken);
-                return;
-            }
-
-            await using var command = BulkSql.Command(_db, sqliteSql);
-            AuditWriter.AddParameter(command, "@id", 0L);
-            AuditWriter.AddParameter(command, "@a", null);
-            if (b is not null)
-            {
-                AuditWriter.AddParameter(command, "@b", null);
-            }
-
-            await command.PrepareAsync(cancellationToken);
-            for (var i = 0; i < ids.Length; i++)
-            {
-                command.Parameters[0].Value = ids[i];
-                command.Parameters[1].Value = (object?)a[i] ?? DBNull.Value;
-                if (b is not null)
-                {
-                    command.Parameters[2].Value = (object?)b[i] ?? DBNull.Value;
-                }
-
-                await command.ExecuteNonQueryAsync(cancellationToken);
-            }
-        }
-        finally
-        {
-            await _db.Database.CloseConnectionAsync();
-        }
     }
 
     private async Task ReadHouseholdsAsync(HouseholdChunk chunk, List<(long, decimal?, decimal?)> updates, List<PendingAuditEvent> audit, CancellationToken cancellationToken)
@@ -176,7 +131,7 @@ internal sealed class HouseholdRecordFeed
     }
 
     // The client is the primary member (else the first one); the spouse the first spouse or partner. A household without them keeps its birth dates on the fact sheet only.
-    private async Task ReadMembersAsync(HouseholdChunk chunk, List<(long, long, DateOnly?)> updates, List<PendingAuditEvent> audit, CancellationToken cancellationToken)
+    private async Task ReadMembersAsync(HouseholdChunk chunk, List<(long, DateOnly)> updates, List<PendingAuditEvent> audit, CancellationToken cancellationToken)
     {
         if (!_pending.Values.Any(d => d.ClientBirth is not null || d.SpouseBirth is not null))
         {
@@ -220,14 +175,14 @@ internal sealed class HouseholdRecordFeed
         }
     }
 
-    private void Birth(long household, Found member, DateOnly? decided, List<(long, long, DateOnly?)> updates, List<PendingAuditEvent> audit)
+    private void Birth(long household, Found member, DateOnly? decided, List<(long, DateOnly)> updates, List<PendingAuditEvent> audit)
     {
         if (member.Id == 0 || decided is null || decided == member.Birth)
         {
             return;
         }
 
-        updates.Add((member.Id, household, decided));
+        updates.Add((member.Id, decided.Value));
         audit.Add(new PendingAuditEvent(household, nameof(Member), member.Id.ToString(CultureInfo.InvariantCulture), "updated",
             Snapshot([("BirthDate", member.Birth)]), Snapshot([("BirthDate", decided)])));
         Changed.Add(household);
