@@ -6,6 +6,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 start_postgres=1
+started_postgres=0
 args=()
 for a in "$@"; do
   if [[ $a == --no-postgres ]]; then start_postgres=0; else args+=("$a"); fi
@@ -33,6 +34,12 @@ if ((start_postgres)); then
 
   as_pg=()
   if [[ $(id -u) == 0 ]]; then as_pg=(runuser -u postgres --); fi
+  if ! "${as_pg[@]}" "$PGBIN/pg_ctl" -D "$PGROOT/data" status >/dev/null 2>&1; then
+    # Not running: start from an empty cluster. Reusing a stopped or crashed one would cost a
+    # crash recovery over every database earlier runs left behind, which can outlast the start timeout.
+    rm -rf "$PGROOT/data" "$PGROOT/log"
+    started_postgres=1
+  fi
   mkdir -p "$PGROOT"
   [[ $(id -u) == 0 ]] && chown postgres:postgres "$PGROOT"
   if [[ ! -f $PGROOT/data/PG_VERSION ]]; then
@@ -41,8 +48,8 @@ if ((start_postgres)); then
     "${as_pg[@]}" "$PGBIN/initdb" -D "$PGROOT/data" -U postgres --pwfile="$PGROOT/pw" \
       --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 >/dev/null || { echo "initdb failed" >&2; exit 2; }
   fi
-  if ! "${as_pg[@]}" "$PGBIN/pg_ctl" -D "$PGROOT/data" status >/dev/null 2>&1; then
-    "${as_pg[@]}" "$PGBIN/pg_ctl" -D "$PGROOT/data" -l "$PGROOT/log" -w -t 60 \
+  if ((started_postgres)); then
+    "${as_pg[@]}" "$PGBIN/pg_ctl" -D "$PGROOT/data" -l "$PGROOT/log" -w -t 120 \
       -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $PGROOT -c max_connections=300" start >/dev/null \
       || { echo "PostgreSQL did not start; see $PGROOT/log" >&2; exit 2; }
   fi
@@ -58,6 +65,9 @@ if ! /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null; then
     echo "The email tests need Debian's python3-aiosmtpd package; they will fail without it." >&2
   fi
 fi
+
+# SQLite test databases from runs more than a day old (a crashed run cannot clean up after itself).
+find "${TMPDIR:-/tmp}/ensemble-tests" -mindepth 1 -mmin +1440 -delete 2>/dev/null
 
 results=$(mktemp -d /tmp/ensemble-test-results.XXXXXX)
 dotnet test Ensemble.slnx -c Release --logger "trx;LogFilePrefix=r" --results-directory "$results" "${args[@]}"
@@ -75,6 +85,11 @@ done
 if ((code != 0 && failed == 0)); then
   # The build or a test host failed before any result was written.
   failed=1
+fi
+
+# A cluster this run started is stopped again, so the next run starts from an empty one.
+if ((start_postgres && started_postgres)); then
+  "${as_pg[@]}" "$PGBIN/pg_ctl" -D "$PGROOT/data" stop -m fast >/dev/null 2>&1
 fi
 
 line="$passed passed, $failed failed"
