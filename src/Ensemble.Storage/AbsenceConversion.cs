@@ -18,10 +18,10 @@ internal static class AbsenceConversion
         list => Write(list),
         text => Read(text));
 
-    private static string Write(List<Absence> list) =>
+    internal static string Write(List<Absence> list) =>
         JsonSerializer.Serialize(list.Select(a => new Row(Iso.Format(a.From), Iso.Format(a.To), a.Note)).ToList(), Conversions.JsonOptions);
 
-    private static List<Absence> Read(string text) =>
+    internal static List<Absence> Read(string text) =>
         (JsonSerializer.Deserialize<List<Row>>(text, Conversions.JsonOptions) ?? [])
             .Select(r => new Absence(Iso.Parse(r.From).Value, Iso.Parse(r.To).Value, r.Note))
             .ToList();

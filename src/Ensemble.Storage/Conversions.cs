@@ -58,12 +58,11 @@ internal static class Conversions
 
     public static readonly ValueConverter<List<NodaTime.LocalDate>, string> DateList = new(
         l => string.Join(',', l.Select(d => d.ToString("uuuu-MM-dd", CultureInfo.InvariantCulture))),
-        s => s.Length == 0 ? new List<NodaTime.LocalDate>() : s.Split(',', StringSplitOptions.None).Select(ParseDate).ToList());
+        s => s.Length == 0 ? new List<NodaTime.LocalDate>() : s.Split(',', StringSplitOptions.None).Select(d => ParseDate(d)).ToList());
 
     public static readonly ValueConverter<Dictionary<string, NodaTime.LocalDate>, string> DateMap = new(
         m => JsonSerializer.Serialize(m.ToDictionary(kv => kv.Key, kv => kv.Value.ToString("uuuu-MM-dd", CultureInfo.InvariantCulture)), JsonOptions),
-        s => (JsonSerializer.Deserialize<Dictionary<string, string>>(s, JsonOptions) ?? new Dictionary<string, string>())
-            .ToDictionary(kv => kv.Key, kv => ParseDate(kv.Value), StringComparer.Ordinal));
+        s => ReadDateMap(s));
 
     public static readonly ValueComparer<Dictionary<string, NodaTime.LocalDate>> DateMapComparer = new(
         (a, b) => (a == null && b == null) || (a != null && b != null && a.Count == b.Count && !a.Except(b).Any()),
@@ -80,7 +79,12 @@ internal static class Conversions
 
     public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
 
-    private static NodaTime.LocalDate ParseDate(string text)
+    internal static Dictionary<string, NodaTime.LocalDate> ReadDateMap(string text) =>
+        (JsonSerializer.Deserialize<Dictionary<string, string>>(text, JsonOptions) ?? new Dictionary<string, string>())
+            .ToDictionary(kv => kv.Key, kv => ParseDate(kv.Value), StringComparer.Ordinal);
+
+    // Internal, and called through lambdas rather than as a method group, so EF Core's compiled model can quote it.
+    internal static NodaTime.LocalDate ParseDate(string text)
     {
         var d = DateOnly.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture);
         return new NodaTime.LocalDate(d.Year, d.Month, d.Day);

@@ -85,7 +85,15 @@ public static class EnsembleDatabase
     public static async Task MigrateAsync(DatabaseLocation location, CancellationToken cancellationToken = default)
     {
         await using var db = CreateContext(location);
-        await db.Database.MigrateAsync(cancellationToken);
+
+        // The migrator also diffs the code's model against the last migration's, which means building the
+        // design-time model: over a second of every start. Only run it when there is a migration to apply
+        // (SchemaTests proves the migrations match the model).
+        if ((await db.Database.GetPendingMigrationsAsync(cancellationToken)).Any())
+        {
+            await db.Database.MigrateAsync(cancellationToken);
+        }
+
         if (location.Provider == StorageProvider.Sqlite)
         {
             // WAL lets readers work while a writer commits; it is a property of the file, set once.

@@ -1,3 +1,4 @@
+using Ensemble.Storage;
 using Ensemble.Web.Access;
 using Ensemble.Web.Api;
 using Ensemble.Web.Hosting;
@@ -6,6 +7,9 @@ using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
 var settings = EnsembleSettings.From(builder.Configuration);
+
+// Bringing the schema up to date needs only the settings, so it starts now, while the host is built and starts.
+var migrating = Task.Run(() => EnsembleDatabase.MigrateAsync(settings.Database));
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = WebServices.MaxBodyBytes);
 if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
 {
@@ -17,10 +21,16 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(
 builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning).AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
 builder.Services.AddEnsembleWeb(settings);
 builder.Services.AddBackgroundWork();
+builder.Services.WithoutKeyRingPreload();
 
 var app = builder.Build();
-await FirstRun.PrepareAsync(app, app.Lifetime.ApplicationStopping);
 
+// The database is brought up to date while the server starts; requests wait at the gate until it is.
+var readiness = app.Services.GetRequiredService<Readiness>();
+// On the thread pool: SQLite's "async" calls complete synchronously and would otherwise run it all right here.
+var prepared = Task.Run(() => readiness.PrepareAsync(() => FirstRun.PrepareAsync(app, migrating, app.Lifetime.ApplicationStopping), app.Lifetime));
+
+app.UseReadinessGate();
 app.UseSecurityHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
@@ -44,6 +54,9 @@ app.MapRazorPages();
 app.Lifetime.ApplicationStarted.Register(() =>
     app.Logger.LogInformation("Ensemble is serving {Database}. Open {Urls} and sign in.", settings.Database, string.Join(", ", app.Urls)));
 await app.RunAsync();
+
+// A database that could not be made ready stopped the app: say why, as a failed start.
+await readiness.ReportFailureAsync(prepared);
 
 /// <summary>The web host; public so tests can start it in process.</summary>
 public partial class Program;

@@ -216,6 +216,10 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
             await StaffAsync(cancellationToken);
             using var turn = await WriteGate.EnterAsync(db, cancellationToken);
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+
+            // A failed save rolls the whole transaction back and runs it again, so EF Core's savepoint around
+            // each save would buy nothing and cost two statements per transition.
+            db.Database.AutoSavepointsEnabled = false;
             try
             {
                 var result = await work();
@@ -236,6 +240,7 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
             finally
             {
                 db.Operation = null;
+                db.Database.AutoSavepointsEnabled = true;
             }
         }
     }

@@ -9,7 +9,7 @@ namespace Ensemble.Web.Background;
 /// batches, idling with one indexed read a second when nothing is due. Every node may run it; claims keep each
 /// message to one sender, and the journal keeps a message from going twice when a node is killed mid-send.
 /// </summary>
-internal sealed class OutboxWorker(IServiceScopeFactory scopes, EnsembleSettings settings, BackgroundWorkOptions options, DeliverySettings delivery, ILogger<OutboxWorker> log)
+internal sealed class OutboxWorker(IServiceScopeFactory scopes, EnsembleSettings settings, BackgroundWorkOptions options, DeliverySettings delivery, IHostApplicationLifetime lifetime, Readiness readiness, ILogger<OutboxWorker> log)
     : BackgroundService
 {
     private static readonly TimeSpan Idle = TimeSpan.FromSeconds(1);
@@ -23,6 +23,11 @@ internal sealed class OutboxWorker(IServiceScopeFactory scopes, EnsembleSettings
         }
 
         await Task.Yield();
+        if (!await AppStarted.WhenAsync(lifetime, readiness, stoppingToken))
+        {
+            return;
+        }
+
         if (delivery.SmtpHost is null)
         {
             log.LogInformation("Outbox: no mail server configured (smtp-host); letters and portal messages go, email waits.");

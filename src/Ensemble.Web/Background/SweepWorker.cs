@@ -8,7 +8,7 @@ namespace Ensemble.Web.Background;
 /// Runs the clock-driven sweep (overdue flags, periodic process starts) at startup and then every
 /// <c>sweep-interval-seconds</c>. Every node runs it: the sweep is safe to run concurrently.
 /// </summary>
-internal sealed class SweepWorker(IServiceScopeFactory scopes, EnsembleSettings settings, BackgroundWorkOptions options, IHostApplicationLifetime lifetime, ILogger<SweepWorker> log)
+internal sealed class SweepWorker(IServiceScopeFactory scopes, EnsembleSettings settings, BackgroundWorkOptions options, IHostApplicationLifetime lifetime, Readiness readiness, ILogger<SweepWorker> log)
     : BackgroundService
 {
     // The first sweep waits until the app serves and then a little longer: its passes (tiers, reminders,
@@ -23,9 +23,13 @@ internal sealed class SweepWorker(IServiceScopeFactory scopes, EnsembleSettings 
         }
 
         await Task.Yield();
+        if (!await AppStarted.WhenAsync(lifetime, readiness, stoppingToken))
+        {
+            return;
+        }
+
         try
         {
-            await WhenStartedAsync(stoppingToken);
             await Task.Delay(interval < FirstSweepDelay ? interval : FirstSweepDelay, stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -48,12 +52,6 @@ internal sealed class SweepWorker(IServiceScopeFactory scopes, EnsembleSettings 
         }
     }
 
-    private Task WhenStartedAsync(CancellationToken stoppingToken)
-    {
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        lifetime.ApplicationStarted.Register(() => started.TrySetResult());
-        return started.Task.WaitAsync(stoppingToken);
-    }
 
     private async Task SweepOnceAsync(TimeSpan interval, CancellationToken stoppingToken)
     {

@@ -9,7 +9,7 @@ namespace Ensemble.Web.Background;
 /// of its effect, and otherwise sleeps until the next timer is due, waking at least every poll interval to
 /// notice timers other nodes schedule or give up. It never reads more than one batch, however many are pending.
 /// </summary>
-internal sealed class TimerWorker(IServiceScopeFactory scopes, EnsembleSettings settings, BackgroundWorkOptions options, ILogger<TimerWorker> log)
+internal sealed class TimerWorker(IServiceScopeFactory scopes, EnsembleSettings settings, BackgroundWorkOptions options, IHostApplicationLifetime lifetime, Readiness readiness, ILogger<TimerWorker> log)
     : BackgroundService
 {
     /// <summary>A pause when a timer is due but was not claimable a moment ago (another node's claim was committing).</summary>
@@ -24,8 +24,13 @@ internal sealed class TimerWorker(IServiceScopeFactory scopes, EnsembleSettings 
             return;
         }
 
-        // Serving must not wait for the first claim.
+        // Serving must not wait for the first claim, and the first claim waits for serving.
         await Task.Yield();
+        if (!await AppStarted.WhenAsync(lifetime, readiness, stoppingToken))
+        {
+            return;
+        }
+
         log.LogInformation("Timers: node {Node} claims up to {Batch} due timers at a time, each leased for {Lease} s.", settings.NodeName, options.TimerBatch, options.TimerLease.TotalSeconds);
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)

@@ -15,11 +15,12 @@ internal static class FirstRun
 {
     public const string DemoPasswordVariable = "ENSEMBLE_DEMO_PASSWORD";
 
-    public static async Task PrepareAsync(WebApplication app, CancellationToken cancellationToken)
+    /// <param name="migrating">The schema being brought up to date (started as early as the settings were known).</param>
+    public static async Task PrepareAsync(WebApplication app, Task migrating, CancellationToken cancellationToken)
     {
         var settings = app.Services.GetRequiredService<EnsembleSettings>();
         var log = app.Logger;
-        await EnsembleDatabase.MigrateAsync(settings.Database, cancellationToken);
+        await migrating;
 
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<EnsembleDb>();

@@ -20,6 +20,7 @@ internal static class WebServices
     public static IServiceCollection AddEnsembleWeb(this IServiceCollection services, EnsembleSettings settings)
     {
         services.AddSingleton(settings);
+        services.AddSingleton<Readiness>();
         services.AddSingleton(settings.Clock);
         // One context per request, rented from a pool: building a fresh one costs more than a cheap read.
         services.AddSingleton(new ContextPool(settings.Database));
@@ -29,7 +30,7 @@ internal static class WebServices
         services.AddScoped<CurrentCaller>();
         services.AddDataProtection().SetApplicationName("Ensemble");
         services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(provider =>
-            new ConfigureOptions<KeyManagementOptions>(options => options.XmlRepository = new DatabaseKeyRepository(settings)));
+            new ConfigureOptions<KeyManagementOptions>(options => options.XmlRepository = new DatabaseKeyRepository(settings, provider.GetRequiredService<Readiness>())));
 
         services.AddIdentityCore<UserAccount>(options =>
             {
@@ -103,6 +104,23 @@ internal static class WebServices
             options.SerializerOptions.Converters.Add(new TypedIdConverter());
             options.SerializerOptions.ConfigureForNodaTime(DateTimeZoneProviders.Tzdb);
         });
+        return services;
+    }
+
+    /// <summary>
+    /// Drops the framework's read of the data protection key ring while the host starts: it would hold the server
+    /// until the database is ready. The ring then loads on the first request that needs it, behind the readiness
+    /// gate. Called last, because several registrations (cookies, antiforgery) add that read again.
+    /// </summary>
+    public static IServiceCollection WithoutKeyRingPreload(this IServiceCollection services)
+    {
+        var preload = services.FirstOrDefault(descriptor => descriptor.ServiceType == typeof(IHostedService)
+            && descriptor.ImplementationType?.FullName == "Microsoft.AspNetCore.DataProtection.Internal.DataProtectionHostedService");
+        if (preload is not null)
+        {
+            services.Remove(preload);
+        }
+
         return services;
     }
 

@@ -1,4 +1,5 @@
 using Ensemble.Storage;
+using Ensemble.Web.Hosting;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -151,6 +152,7 @@ public sealed class BrowserApp : IAsyncLifetime, IAsyncDisposable
         {
             // Program runs up to serving (in memory): migrations, the demo firm, its sign-ins.
             await Task.Run(() => host.Services);
+            await host.Services.GetRequiredService<Readiness>().Prepared;
         }
 
         SqliteConnection.ClearAllPools();
@@ -172,6 +174,7 @@ public sealed class BrowserApp : IAsyncLifetime, IAsyncDisposable
 
         // Runs Program up to serving; the copied database already holds the firm and its sign-ins.
         await Task.Run(_host.StartServer);
+        await _host.Services.GetRequiredService<Readiness>().Prepared;
         var addresses = _host.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>();
         Address = new Uri(addresses.Addresses.Single() + "/");
     }

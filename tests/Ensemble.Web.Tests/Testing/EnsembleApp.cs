@@ -56,6 +56,7 @@ public sealed class EnsembleApp : WebApplicationFactory<Program>
 
             // Runs Program to the point of serving: migrations, the demo firm and its sign-ins included.
             await Task.Run(app.StartServer);
+            await app.Services.GetRequiredService<Readiness>().Prepared;
             var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>();
             app.Address = new Uri(addresses.Addresses.Single());
             return app;

@@ -26,11 +26,11 @@ internal static class CampaignConversions
         r => r == null ? 0 : r.GetHashCode(),
         r => r);
 
-    private static string Write(AudienceFilter audience) => JsonSerializer.Serialize(
+    internal static string Write(AudienceFilter audience) => JsonSerializer.Serialize(
         new AudienceDocument(audience.Tiers.Select(t => t.ToString()).ToList(), [.. audience.Tags], [.. audience.AccountTypes], audience.Stages.Select(AudienceFilter.StageKey).ToList()),
         Conversions.JsonOptions);
 
-    private static AudienceFilter ReadAudience(string json)
+    internal static AudienceFilter ReadAudience(string json)
     {
         var document = JsonSerializer.Deserialize<AudienceDocument>(json, Conversions.JsonOptions);
         return document is null
@@ -42,9 +42,9 @@ internal static class CampaignConversions
                 (document.Stages ?? []).Select(AudienceFilter.ParseStage).OfType<LifecycleStage>());
     }
 
-    private static string? Write(CampaignSendReport? report) => report is null ? null : JsonSerializer.Serialize(report with { }, ReportOptions);
+    internal static string? Write(CampaignSendReport? report) => report is null ? null : JsonSerializer.Serialize(report with { }, ReportOptions);
 
-    private static CampaignSendReport? ReadReport(string? json) => string.IsNullOrEmpty(json) ? null : JsonSerializer.Deserialize<CampaignSendReport>(json, ReportOptions);
+    internal static CampaignSendReport? ReadReport(string? json) => string.IsNullOrEmpty(json) ? null : JsonSerializer.Deserialize<CampaignSendReport>(json, ReportOptions);
 
     private static readonly JsonSerializerOptions ReportOptions = new(JsonSerializerDefaults.Web) { Converters = { new InstantText() } };
 
