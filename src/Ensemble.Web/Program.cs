@@ -30,8 +30,8 @@ var readiness = app.Services.GetRequiredService<Readiness>();
 // On the thread pool: SQLite's "async" calls complete synchronously and would otherwise run it all right here.
 var prepared = Task.Run(() => readiness.PrepareAsync(() => FirstRun.PrepareAsync(app, migrating, app.Lifetime.ApplicationStopping), app.Lifetime));
 
-app.UseReadinessGate();
 app.UseSecurityHeaders();
+app.UseReadinessGate();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 // Files are served from beside the assembly, so the app looks the same whatever folder it starts in.
@@ -53,7 +53,14 @@ app.MapRazorPages();
 
 app.Lifetime.ApplicationStarted.Register(() =>
     app.Logger.LogInformation("Ensemble is serving {Database}. Open {Urls} and sign in.", settings.Database, string.Join(", ", app.Urls)));
-await app.RunAsync();
+try
+{
+    await app.RunAsync();
+}
+catch (OperationCanceledException) when (readiness.Prepared.IsFaulted)
+{
+    // The database failed before the host had started, which cancelled the start; the reason follows.
+}
 
 // A database that could not be made ready stopped the app: say why, as a failed start.
 await readiness.ReportFailureAsync(prepared);
