@@ -112,13 +112,13 @@ internal static class AuditWriter
                 await copy.WriteAsync(r.Sequence, NpgsqlDbType.Bigint, cancellationToken);
                 await copy.WriteAsync(r.At.ToDateTimeUtc(), NpgsqlDbType.TimestampTz, cancellationToken);
                 await copy.WriteAsync(r.Actor, NpgsqlDbType.Text, cancellationToken);
-                await (r.HouseholdId is { } household ? copy.WriteAsync(household, NpgsqlDbType.Bigint, cancellationToken) : copy.WriteNullAsync(cancellationToken));
+                await copy.WriteNullableAsync(r.HouseholdId, NpgsqlDbType.Bigint, cancellationToken);
                 await copy.WriteAsync(r.EntityType, NpgsqlDbType.Text, cancellationToken);
                 await copy.WriteAsync(r.EntityId, NpgsqlDbType.Text, cancellationToken);
                 await copy.WriteAsync(r.Action, NpgsqlDbType.Text, cancellationToken);
-                await WriteTextAsync(copy, r.Operation, cancellationToken);
-                await WriteTextAsync(copy, r.Before, cancellationToken);
-                await WriteTextAsync(copy, r.After, cancellationToken);
+                await copy.WriteNullableAsync(r.Operation, NpgsqlDbType.Text, cancellationToken);
+                await copy.WriteNullableAsync(r.Before, NpgsqlDbType.Text, cancellationToken);
+                await copy.WriteNullableAsync(r.After, NpgsqlDbType.Text, cancellationToken);
                 await copy.WriteAsync(r.PreviousHash, NpgsqlDbType.Text, cancellationToken);
                 await copy.WriteAsync(r.Hash, NpgsqlDbType.Text, cancellationToken);
             }
@@ -138,9 +138,6 @@ internal static class AuditWriter
         AddParameter(head, "@h", lastHash);
         await head.ExecuteNonQueryAsync(cancellationToken);
     }
-
-    private static Task WriteTextAsync(NpgsqlBinaryImporter copy, string? value, CancellationToken cancellationToken) =>
-        value is null ? copy.WriteNullAsync(cancellationToken) : copy.WriteAsync(value, NpgsqlDbType.Text, cancellationToken);
 
     private static async Task<(long Sequence, string Hash)> ReadHeadAsync(EnsembleDb db, DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
     {

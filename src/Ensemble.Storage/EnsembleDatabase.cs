@@ -54,7 +54,7 @@ public static class EnsembleDatabase
 
     public static EnsembleDb CreateContext(DatabaseLocation location, IClock? clock = null)
     {
-        var options = Options.GetOrAdd(location, BuildOptions);
+        var options = OptionsFor(location);
         EnsembleDb db = location.Provider switch
         {
             StorageProvider.Sqlite => new SqliteEnsembleDb((DbContextOptions<SqliteEnsembleDb>)options),

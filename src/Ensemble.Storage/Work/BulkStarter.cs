@@ -489,14 +489,14 @@ public sealed class BulkStarter(EnsembleDb db, IClock clock)
                 await copy.WriteAsync(instance.TemplateVersionId.Value, NpgsqlDbType.Bigint, ct);
                 await copy.WriteAsync(instance.TemplateKey, NpgsqlDbType.Text, ct);
                 await copy.WriteAsync(instance.TemplateName, NpgsqlDbType.Text, ct);
-                await WriteNullableAsync(copy, instance.HouseholdId?.Value, NpgsqlDbType.Bigint, ct);
+                await copy.WriteNullableAsync(instance.HouseholdId?.Value, NpgsqlDbType.Bigint, ct);
                 await copy.WriteAsync(Anchors(instance), NpgsqlDbType.Text, ct);
                 await copy.WriteAsync(instance.Status.ToString(), NpgsqlDbType.Varchar, ct);
                 await copy.WriteAsync(instance.StartedBy, NpgsqlDbType.Text, ct);
                 await copy.WriteAsync(instance.StartedAt.ToDateTimeUtc(), NpgsqlDbType.TimestampTz, ct);
                 await copy.WriteAsync(instance.StartedOn.ToDateOnly(), NpgsqlDbType.Date, ct);
-                await WriteNullableAsync(copy, instance.EndedAt?.ToDateTimeUtc(), NpgsqlDbType.TimestampTz, ct);
-                await WriteNullableAsync(copy, instance.TriggerKey, NpgsqlDbType.Text, ct);
+                await copy.WriteNullableAsync(instance.EndedAt?.ToDateTimeUtc(), NpgsqlDbType.TimestampTz, ct);
+                await copy.WriteNullableAsync(instance.TriggerKey, NpgsqlDbType.Text, ct);
                 await copy.WriteAsync(instance.Version, NpgsqlDbType.Integer, ct);
             }
 
@@ -510,34 +510,27 @@ public sealed class BulkStarter(EnsembleDb db, IClock clock)
                 await copy.StartRowAsync(ct);
                 await copy.WriteAsync(id, NpgsqlDbType.Bigint, ct);
                 await copy.WriteAsync(instanceId, NpgsqlDbType.Bigint, ct);
-                await WriteNullableAsync(copy, task.HouseholdId?.Value, NpgsqlDbType.Bigint, ct);
+                await copy.WriteNullableAsync(task.HouseholdId?.Value, NpgsqlDbType.Bigint, ct);
                 await copy.WriteAsync(task.StepKey, NpgsqlDbType.Text, ct);
                 await copy.WriteAsync(task.Title, NpgsqlDbType.Text, ct);
                 await copy.WriteAsync(task.RoleKey, NpgsqlDbType.Text, ct);
-                await WriteNullableAsync(copy, task.AssigneeId?.Value, NpgsqlDbType.Bigint, ct);
+                await copy.WriteNullableAsync(task.AssigneeId?.Value, NpgsqlDbType.Bigint, ct);
                 await copy.WriteAsync(task.RoutingNote, NpgsqlDbType.Text, ct);
                 await copy.WriteAsync(task.EstimatedMinutes, NpgsqlDbType.Integer, ct);
                 await copy.WriteAsync(task.Status.ToString(), NpgsqlDbType.Varchar, ct);
-                await WriteNullableAsync(copy, task.DueOn?.ToDateOnly(), NpgsqlDbType.Date, ct);
-                await WriteNullableAsync(copy, task.OverdueSince?.ToDateOnly(), NpgsqlDbType.Date, ct);
+                await copy.WriteNullableAsync(task.DueOn?.ToDateOnly(), NpgsqlDbType.Date, ct);
+                await copy.WriteNullableAsync(task.OverdueSince?.ToDateOnly(), NpgsqlDbType.Date, ct);
                 await copy.WriteAsync(task.ActivatedAt.ToDateTimeUtc(), NpgsqlDbType.TimestampTz, ct);
-                await WriteNullableAsync(copy, task.StartedAt?.ToDateTimeUtc(), NpgsqlDbType.TimestampTz, ct);
-                await WriteNullableAsync(copy, task.ClosedAt?.ToDateTimeUtc(), NpgsqlDbType.TimestampTz, ct);
-                await WriteNullableAsync(copy, task.ClosedBy, NpgsqlDbType.Text, ct);
-                await WriteNullableAsync(copy, task.Note, NpgsqlDbType.Text, ct);
+                await copy.WriteNullableAsync(task.StartedAt?.ToDateTimeUtc(), NpgsqlDbType.TimestampTz, ct);
+                await copy.WriteNullableAsync(task.ClosedAt?.ToDateTimeUtc(), NpgsqlDbType.TimestampTz, ct);
+                await copy.WriteNullableAsync(task.ClosedBy, NpgsqlDbType.Text, ct);
+                await copy.WriteNullableAsync(task.Note, NpgsqlDbType.Text, ct);
                 await copy.WriteAsync(task.Version, NpgsqlDbType.Integer, ct);
             }
 
             await copy.CompleteAsync(ct);
         }
     }
-
-    private static Task WriteNullableAsync<T>(NpgsqlBinaryImporter copy, T? value, NpgsqlDbType type, CancellationToken ct)
-        where T : struct =>
-        value is { } v ? copy.WriteAsync(v, type, ct) : copy.WriteNullAsync(ct);
-
-    private static Task WriteNullableAsync(NpgsqlBinaryImporter copy, string? value, NpgsqlDbType type, CancellationToken ct) =>
-        value is null ? copy.WriteNullAsync(ct) : copy.WriteAsync(value, type, ct);
 
     /// <summary>Anchors exactly as EF stores them (the model's converter), so both paths read back alike.</summary>
     private static string Anchors(ProcessInstance instance) => (string)Conversions.DateMap.ConvertToProvider(instance.Anchors)!;
