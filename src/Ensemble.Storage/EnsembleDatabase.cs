@@ -43,7 +43,6 @@ public static class EnsembleDatabase
         {
             DataSource = Path.GetFullPath(path),
             Pooling = true,
-            ForeignKeys = true,
             DefaultTimeout = 30,
         };
         return new DatabaseLocation(StorageProvider.Sqlite, builder.ToString());
@@ -76,7 +75,7 @@ public static class EnsembleDatabase
             .AddInterceptors(SqlitePragmas.Instance)
             .Options,
         _ => new DbContextOptionsBuilder<PostgresEnsembleDb>()
-            .UseNpgsql(location.ConnectionString, o => o.MigrationsAssembly(typeof(EnsembleDatabase).Assembly.FullName))
+            .UseNpgsql(PostgresConnection.WithDefaults(location.ConnectionString), o => o.MigrationsAssembly(typeof(EnsembleDatabase).Assembly.FullName))
             .UseSnakeCaseNamingConvention()
             .Options,
     };
@@ -98,6 +97,10 @@ public static class EnsembleDatabase
         {
             // WAL lets readers work while a writer commits; it is a property of the file, set once.
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+
+            // A migration that rebuilds a table turns foreign keys off on its connection; pooled handles keep
+            // their settings, so start the app on fresh ones.
+            SqliteConnection.ClearPool((SqliteConnection)db.Database.GetDbConnection());
         }
     }
 
@@ -117,26 +120,5 @@ public static class EnsembleDatabase
         {
             return false;
         }
-    }
-}
-
-/// <summary>Every SQLite connection commits durably (fsync on commit) and enforces foreign keys.</summary>
-internal sealed class SqlitePragmas : DbConnectionInterceptor
-{
-    public static readonly SqlitePragmas Instance = new();
-
-    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
-
-    public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
-    {
-        Apply(connection);
-        return Task.CompletedTask;
-    }
-
-    private static void Apply(DbConnection connection)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;";
-        command.ExecuteNonQuery();
     }
 }

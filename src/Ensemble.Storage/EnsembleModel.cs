@@ -170,8 +170,10 @@ internal static class EnsembleModel
             b.Property(t => t.ClosedAt).HasConversion(Conversions.NullableInstant);
             b.Property(t => t.Version).IsConcurrencyToken();
             b.HasOne<Staff>().WithMany().HasForeignKey(t => t.AssigneeId).OnDelete(DeleteBehavior.Restrict);
-            b.HasIndex(t => new { t.AssigneeId, t.DueOn }).HasFilter(OpenFilter).HasDatabaseName("ix_work_tasks_open_by_assignee");
-            b.HasIndex(t => new { t.RoleKey, t.DueOn }).HasFilter(OpenFilter).HasDatabaseName("ix_work_tasks_open_by_role");
+            // In a work list's order (due date, then id), so a page of it reads that page's index entries, not every
+            // open task of the person or role and a sort.
+            b.HasIndex(t => new { t.AssigneeId, t.DueOn, t.Id }).HasFilter(OpenFilter).HasDatabaseName("ix_work_tasks_open_by_assignee");
+            b.HasIndex(t => new { t.RoleKey, t.DueOn, t.Id }).HasFilter(OpenFilter).HasDatabaseName("ix_work_tasks_open_by_role");
             b.HasIndex(t => t.DueOn).HasFilter(OpenFilter + " AND overdue_since IS NULL").HasDatabaseName("ix_work_tasks_due_not_flagged");
             b.HasIndex(t => t.HouseholdId);
             b.HasIndex(t => t.InstanceId);

@@ -12,7 +12,7 @@ namespace Ensemble.Storage.CompiledModels.Postgres
     public partial class PostgresEnsembleDbModel
     {
         private PostgresEnsembleDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("8a764775-d60c-4c03-9854-a28a1f0fc939"), entityTypeCount: 48)
+            : base(skipDetectChanges: false, modelId: new Guid("c54100cf-ad4b-4ea9-85ab-81231c8a78e5"), entityTypeCount: 48)
         {
         }
 

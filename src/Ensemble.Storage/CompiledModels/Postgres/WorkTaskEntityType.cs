@@ -241,12 +241,12 @@ namespace Ensemble.Storage.CompiledModels.Postgres
             index1.AddAnnotation("Relational:Name", "ix_work_tasks_instance_id");
 
             var index2 = runtimeEntityType.AddIndex(
-                new[] { assigneeId, dueOn });
+                new[] { assigneeId, dueOn, id });
             index2.AddAnnotation("Relational:Filter", "status IN ('Open', 'InProgress')");
             index2.AddAnnotation("Relational:Name", "ix_work_tasks_open_by_assignee");
 
             var index3 = runtimeEntityType.AddIndex(
-                new[] { roleKey, dueOn });
+                new[] { roleKey, dueOn, id });
             index3.AddAnnotation("Relational:Filter", "status IN ('Open', 'InProgress')");
             index3.AddAnnotation("Relational:Name", "ix_work_tasks_open_by_role");
 

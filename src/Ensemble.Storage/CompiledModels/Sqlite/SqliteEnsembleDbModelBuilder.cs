@@ -11,7 +11,7 @@ namespace Ensemble.Storage.CompiledModels.Sqlite
     public partial class SqliteEnsembleDbModel
     {
         private SqliteEnsembleDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("a97b786d-57e3-4b11-b499-ded78eab83b3"), entityTypeCount: 48)
+            : base(skipDetectChanges: false, modelId: new Guid("741b7e7a-52ed-44a3-97d8-cda1aa1d01df"), entityTypeCount: 48)
         {
         }
 

@@ -1768,11 +1768,11 @@ namespace Ensemble.Storage.Migrations.Postgres
                     b.HasIndex("InstanceId")
                         .HasDatabaseName("ix_work_tasks_instance_id");
 
-                    b.HasIndex("AssigneeId", "DueOn")
+                    b.HasIndex("AssigneeId", "DueOn", "Id")
                         .HasDatabaseName("ix_work_tasks_open_by_assignee")
                         .HasFilter("status IN ('Open', 'InProgress')");
 
-                    b.HasIndex("RoleKey", "DueOn")
+                    b.HasIndex("RoleKey", "DueOn", "Id")
                         .HasDatabaseName("ix_work_tasks_open_by_role")
                         .HasFilter("status IN ('Open', 'InProgress')");
 
