@@ -53,8 +53,9 @@ internal static class WebLoadScenario
             // Untimed first: the app's first seconds are JIT compilation and its first sweep, not what a running node costs.
             await LoadAsync(ReadConcurrency, options.WebWarmUp, Read);
             var cpu = app.ProcessorTime;
+            var clientCpu = ClientProcessorTime();
             reads = await LoadAsync(ReadConcurrency, options.WebDuration, Read);
-            Report("my tasks", reads, app.ProcessorTime - cpu);
+            Report("my tasks", reads, app.ProcessorTime - cpu, ClientProcessorTime() - clientCpu);
             timers = await TimerLateness.MeasureAsync(database, clock, TimeSpan.FromSeconds(30));
             Console.WriteLine($"  timers due during the reads: {Format.Count(timers.Value.Lateness.Count)} fired, {timers.Value.Unfired} not; lateness median {Format.Ms(timers.Value.Lateness.MedianMs)}, "
                 + $"p99 {Format.Ms(timers.Value.Lateness.P99Ms)}, max {Format.Ms(timers.Value.Lateness.MaxMs)}");
@@ -68,8 +69,9 @@ internal static class WebLoadScenario
 
             await LoadAsync(WriteConcurrency, options.WebWarmUp, Complete);
             var cpu = app.ProcessorTime;
+            var clientCpu = ClientProcessorTime();
             writes = await LoadAsync(WriteConcurrency, options.WebDuration, Complete);
-            Report("task completions", writes, app.ProcessorTime - cpu);
+            Report("task completions", writes, app.ProcessorTime - cpu, ClientProcessorTime() - clientCpu);
         }
 
         var figures = new List<Figure>();
@@ -226,10 +228,20 @@ internal static class WebLoadScenario
     }
 
     // The app's CPU per request says what a request costs even when other work shares the cores and skews the rate.
-    private static void Report(string what, Load load, TimeSpan appCpu) =>
+    // The load client's own CPU says how much of the two cores the measurement itself took from the app and the database.
+    private static void Report(string what, Load load, TimeSpan appCpu, TimeSpan clientCpu)
+    {
+        var requests = Math.Max(1, load.Latencies.Count + load.Errors);
         Console.WriteLine($"  {what}: {Format.Count(load.Latencies.Count)} in {Format.Seconds(load.Seconds)} → {Format.Count(load.PerSecond)}/s; " +
             $"median {Format.Ms(load.Latencies.MedianMs)}, p99 {Format.Ms(load.Latencies.P99Ms)}, max {Format.Ms(load.Latencies.MaxMs)}, errors {load.Errors}; " +
-            $"app CPU {appCpu.TotalMicroseconds / Math.Max(1, load.Latencies.Count + load.Errors):N0} µs per request");
+            $"CPU per request: app {appCpu.TotalMicroseconds / requests:N0} µs, load client {clientCpu.TotalMicroseconds / requests:N0} µs");
+    }
+
+    private static TimeSpan ClientProcessorTime()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.TotalProcessorTime;
+    }
 
     private static string Describe(Load load) =>
         $"{Format.Count(load.PerSecond)}/s, median {Format.Ms(load.Latencies.MedianMs)}, p99 {Format.Ms(load.Latencies.P99Ms)}, {load.Errors} errors";
