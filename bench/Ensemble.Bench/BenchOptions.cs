@@ -46,7 +46,9 @@ internal sealed record BenchOptions(
     /// Untimed load before each timed one. The default also outlasts the app's first sweep (5 s after it starts; its
     /// once-a-day passes took several CPU-seconds here), which otherwise lands in the first timed load.
     /// </summary>
-    public TimeSpan WebWarmUp => WarmUp ?? TimeSpan.FromSeconds(15);
+    // Long enough for tiered compilation with dynamic PGO to settle: after 10 s a PostgreSQL node still spent a
+    // quarter of its CPU recompiling, and its completions ran at 0.7× the rate they reached after 45 s.
+    public TimeSpan WebWarmUp => WarmUp ?? TimeSpan.FromSeconds(45);
 
     /// <summary>True when the web scenario should run <paramref name="part"/> (all parts unless <c>--web-parts</c> named some).</summary>
     public bool RunsWebPart(string part) => WebParts is null || WebParts.Contains(part);
@@ -69,7 +71,7 @@ internal sealed record BenchOptions(
           --workers N[,N]                concurrent workers for the transition scenario (default 1,4)
           --duration SECONDS             how long each web load runs (default: the scale's, 60 s at full)
           --web-parts pages,reads,writes which parts of the web scenario run (default all)
-          --warm-up SECONDS              untimed load before each timed web load (default 15)
+          --warm-up SECONDS              untimed load before each timed web load (default 45)
 
         PostgreSQL: ENSEMBLE_BENCH_POSTGRES (a superuser connection; default the local test server
         Host=127.0.0.1;Port=55432;Username=postgres;Password=ensemble-test). Each scenario creates and

@@ -39,7 +39,10 @@ public sealed class HouseholdAccess(EnsembleDb db)
     /// A task is visible with its household; firm-level work (no household) is visible to whoever it is
     /// assigned to, to holders of its role, and to those who see the whole firm.
     /// </summary>
-    public async Task<bool> CanSeeTaskAsync(Caller caller, WorkTask task, CancellationToken cancellationToken = default)
+    public Task<bool> CanSeeTaskAsync(Caller caller, WorkTask task, CancellationToken cancellationToken = default) =>
+        CanSeeTaskAsync(caller, new TaskOwner(task.AssigneeId, task.HouseholdId, task.RoleKey), cancellationToken);
+
+    public async Task<bool> CanSeeTaskAsync(Caller caller, TaskOwner task, CancellationToken cancellationToken = default)
     {
         if (caller.SeesWholeFirm || task.AssigneeId == caller.StaffId)
         {

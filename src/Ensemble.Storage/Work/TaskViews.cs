@@ -65,8 +65,18 @@ public sealed class TaskViews(EnsembleDb db)
         return Project(query.OrderBy(t => t.DueOn).ThenBy(t => t.Id), limit, cancellationToken);
     }
 
-    public Task<List<TaskView>> ForInstanceAsync(InstanceId instanceId, CancellationToken cancellationToken = default) =>
-        Project(db.Tasks.AsNoTracking().Where(t => t.InstanceId == instanceId).OrderBy(t => t.Id), int.MaxValue, cancellationToken);
+    /// <summary>Every task of one process, in step order (the order they were made in).</summary>
+    public async Task<List<TaskView>> ForInstanceAsync(InstanceId instanceId, CancellationToken cancellationToken = default)
+    {
+        var rows = new List<TaskView>();
+        await foreach (var row in CompiledFor(db).Instance(db, instanceId).WithCancellation(cancellationToken))
+        {
+            rows.Add(row);
+        }
+
+        rows.Sort(static (a, b) => a.Id.Value.CompareTo(b.Id.Value));
+        return rows;
+    }
 
     public async Task<TaskView?> FindAsync(TaskId id, CancellationToken cancellationToken = default) =>
         (await ReadAsync(CompiledFor(db).One(db, id), 1, cancellationToken)).FirstOrDefault();
@@ -147,6 +157,19 @@ public sealed class TaskViews(EnsembleDb db)
                 select new TaskView(
                     t.Id, t.InstanceId, i.TemplateName, t.Title, t.RoleKey, t.Status, t.DueOn, t.OverdueSince,
                     h == null ? null : h.Key, h == null ? null : h.Name, s == null ? null : s.Handle, t.RoutingNote)));
+
+        // A transition's answer shows the task and the ones it activated, all of one process: one read for them all.
+        public readonly Func<EnsembleDb, InstanceId, IAsyncEnumerable<TaskView>> Instance = EF.CompileAsyncQuery(
+            (EnsembleDb db, InstanceId instanceId) =>
+                from t in db.Tasks.AsNoTracking().Where(t => t.InstanceId == instanceId)
+                join i in db.Instances on t.InstanceId equals i.Id
+                join h in db.Households on t.HouseholdId equals h.Id into hs
+                from h in hs.DefaultIfEmpty()
+                join s in db.Staff on t.AssigneeId equals s.Id into ss
+                from s in ss.DefaultIfEmpty()
+                select new TaskView(
+                    t.Id, t.InstanceId, i.TemplateName, t.Title, t.RoleKey, t.Status, t.DueOn, t.OverdueSince,
+                    h == null ? null : h.Key, h == null ? null : h.Name, s == null ? null : s.Handle, t.RoutingNote));
 
         public readonly Func<EnsembleDb, TaskId, IAsyncEnumerable<TaskView>> One = EF.CompileAsyncQuery(
             (EnsembleDb db, TaskId id) =>

@@ -92,7 +92,7 @@ internal sealed class AccessMiddleware(RequestDelegate next)
                     return Verdict.NotFound("There is no such task.");
                 }
 
-                var task = await db.Tasks.AsNoTracking().SingleOrDefaultAsync(t => t.Id == new TaskId(id), cancellationToken);
+                var task = await TaskOwner.FindAsync(db, new TaskId(id), cancellationToken);
                 if (task is null)
                 {
                     return Verdict.NotFound($"There is no task {id}.");

@@ -130,17 +130,21 @@ internal static class TasksApi
 
     private static async Task<TransitionResponse> ResponseAsync(EnsembleDb db, long id, Ensemble.Processes.Running.Transition transition, CancellationToken cancellationToken)
     {
+        // The task and the ones it activated belong to one process: read its tasks once rather than each by id.
         var views = new TaskViews(db);
+        var ofProcess = (await views.ForInstanceAsync(transition.Instance.Id, cancellationToken)).ToDictionary(v => v.Id);
+        async Task<TaskView?> ViewAsync(TaskId task) => ofProcess.GetValueOrDefault(task) ?? await views.FindAsync(task, cancellationToken);
+
         var activated = new List<TaskView>();
         foreach (var task in transition.Activated)
         {
-            if (await views.FindAsync(task.Id, cancellationToken) is { } view)
+            if (await ViewAsync(task.Id) is { } view)
             {
                 activated.Add(view);
             }
         }
 
-        return new TransitionResponse((await views.FindAsync(new TaskId(id), cancellationToken))!, activated, transition.InstanceCompleted);
+        return new TransitionResponse((await ViewAsync(new TaskId(id)))!, activated, transition.InstanceCompleted);
     }
 
     /// <summary>With If-Match, a write to a task that changed since it was read is refused (412) and changes nothing.</summary>
