@@ -82,7 +82,7 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
     private Task<Result<Transition>> TransitionAsync(
         string operation, TaskId taskId, string actor,
         Func<ProcessInstance, ProcessTemplate, WorkTask, WorkContext, Result<Transition>> step, CancellationToken cancellationToken) =>
-        InTransactionAsync(operation, actor, async () =>
+        InTransactionAsync(operation, actor, decide: async () =>
         {
             // One round trip, through primary keys: the instance that owns the task, with all its tasks.
             var instance = await db.Instances.Include(i => i.Tasks)
@@ -95,15 +95,8 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
             var template = await TemplateAsync(instance.TemplateVersionId, cancellationToken);
             var firm = await FirmAsync(cancellationToken);
             var context = await ContextAsync(firm, instance.HouseholdId, template, cancellationToken);
-            var result = step(instance, template, instance.Tasks.Single(t => t.Id == taskId), context);
-            if (!result.IsSuccess)
-            {
-                return result;
-            }
-
-            await FollowOnAsync(result.Value.Events, actor, cancellationToken);
-            return result;
-        }, cancellationToken);
+            return step(instance, template, instance.Tasks.Single(t => t.Id == taskId), context);
+        }, then: async transition => await FollowOnAsync(transition.Events, actor, cancellationToken), cancellationToken);
 
     private async Task<Result<Transition>> StartTrackedAsync(
         TemplateVersionId versionId, HouseholdId? householdId, IReadOnlyDictionary<string, LocalDate> anchors, string actor,
@@ -202,7 +195,13 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
     private async Task<Dictionary<StaffId, Ensemble.Practice.Staff>> StaffAsync(CancellationToken cancellationToken) =>
         _staff ??= await db.Staff.AsNoTracking().ToDictionaryAsync(s => s.Id, cancellationToken);
 
-    private async Task<Result<T>> InTransactionAsync<T>(string operation, string actor, Func<Task<Result<T>>> work, CancellationToken cancellationToken)
+    private Task<Result<T>> InTransactionAsync<T>(string operation, string actor, Func<Task<Result<T>>> work, CancellationToken cancellationToken) =>
+        InTransactionAsync(operation, actor, work, then: null, cancellationToken);
+
+    /// <param name="decide">Reads what the change needs and makes it on tracked entities; nothing it does may write.</param>
+    /// <param name="then">Work that must see the transaction (it reads and writes), after a successful decision.</param>
+    private async Task<Result<T>> InTransactionAsync<T>(
+        string operation, string actor, Func<Task<Result<T>>> decide, Func<T, Task>? then, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -214,6 +213,17 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
             // requests do these reads side by side rather than one after another inside the gate.
             await FirmAsync(cancellationToken);
             await StaffAsync(cancellationToken);
+
+            // With a decision that only reads, SQLite decides before its writer's turn as well, which leaves the turn
+            // to the save. This is how PostgreSQL's read-committed transaction already works: the rows' version columns
+            // make a save fail if another change reached them since they were read, and the loop then decides again.
+            var decidedFirst = then is not null && db.Provider == StorageProvider.Sqlite;
+            var decided = decidedFirst ? await decide() : default;
+            if (decidedFirst && !decided.IsSuccess)
+            {
+                return decided;
+            }
+
             using var turn = await WriteGate.EnterAsync(db, cancellationToken);
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
 
@@ -222,11 +232,16 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
             db.Database.AutoSavepointsEnabled = false;
             try
             {
-                var result = await work();
+                var result = decidedFirst ? decided : await decide();
                 if (!result.IsSuccess)
                 {
                     await transaction.RollbackAsync(cancellationToken);
                     return result;
+                }
+
+                if (then is not null)
+                {
+                    await then(result.Value);
                 }
 
                 await db.SaveChangesAsync(cancellationToken);
