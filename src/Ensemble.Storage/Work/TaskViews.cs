@@ -65,18 +65,9 @@ public sealed class TaskViews(EnsembleDb db)
         return Project(query.OrderBy(t => t.DueOn).ThenBy(t => t.Id), limit, cancellationToken);
     }
 
-    /// <summary>Every task of one process, in step order (the order they were made in).</summary>
-    public async Task<List<TaskView>> ForInstanceAsync(InstanceId instanceId, CancellationToken cancellationToken = default)
-    {
-        var rows = new List<TaskView>();
-        await foreach (var row in CompiledFor(db).Instance(db, instanceId).WithCancellation(cancellationToken))
-        {
-            rows.Add(row);
-        }
-
-        rows.Sort(static (a, b) => a.Id.Value.CompareTo(b.Id.Value));
-        return rows;
-    }
+    /// <summary>Every task of one process, soonest due first, as the other lists.</summary>
+    public Task<List<TaskView>> ForInstanceAsync(InstanceId instanceId, CancellationToken cancellationToken = default) =>
+        ReadAsync(CompiledFor(db).Instance(db, instanceId), 32, cancellationToken);
 
     public async Task<TaskView?> FindAsync(TaskId id, CancellationToken cancellationToken = default) =>
         (await ReadAsync(CompiledFor(db).One(db, id), 1, cancellationToken)).FirstOrDefault();

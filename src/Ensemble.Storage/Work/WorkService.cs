@@ -198,7 +198,8 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
     private Task<Result<T>> InTransactionAsync<T>(string operation, string actor, Func<Task<Result<T>>> work, CancellationToken cancellationToken) =>
         InTransactionAsync(operation, actor, work, then: null, cancellationToken);
 
-    /// <param name="decide">Reads what the change needs and makes it on tracked entities; nothing it does may write.</param>
+    /// <param name="decide">Reads what the change needs and makes it on tracked entities. When <paramref name="then"/> is
+    /// given, it must not write to the database: on SQLite it then runs before the writer's turn, outside the transaction.</param>
     /// <param name="then">Work that must see the transaction (it reads and writes), after a successful decision.</param>
     private async Task<Result<T>> InTransactionAsync<T>(
         string operation, string actor, Func<Task<Result<T>>> decide, Func<T, Task>? then, CancellationToken cancellationToken)
