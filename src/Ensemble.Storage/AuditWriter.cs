@@ -27,13 +27,103 @@ internal static class AuditWriter
         }
 
         var connection = db.Database.GetDbConnection();
-        var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
+        var current = db.Database.CurrentTransaction
             ?? throw new InvalidOperationException("Audit events are written inside the transaction of the change they record.");
+        var transaction = current.GetDbTransaction();
 
         // PostgreSQL keeps microseconds; hashing the truncated instant keeps the chain verifiable after a round trip.
         var at = Instant.FromUnixTimeTicks(now.ToUnixTimeTicks() / 10 * 10);
-        var (sequence, hash) = await ReadHeadAsync(db, connection, transaction, cancellationToken);
+        if (connection is NpgsqlConnection npgsql && events.Count <= RowsPerStatement)
+        {
+            await AppendByForecastAsync(db, npgsql, current.TransactionId, transaction, events, at, cancellationToken);
+            return;
+        }
 
+        var head = await ReadHeadAsync(db, connection, transaction, cancellationToken);
+        var (rows, last) = Chain(db, events, at, head);
+        if (db.Provider == StorageProvider.Sqlite && rows.Count > RowsPerStatement)
+        {
+            await InsertPreparedAsync(connection, transaction, rows, last, cancellationToken);
+        }
+        else if (connection is NpgsqlConnection bulk && rows.Count > RowsPerStatement)
+        {
+            await CopyAsync(bulk, transaction, rows, last, cancellationToken);
+        }
+        else
+        {
+            await InsertAsync(connection, transaction, rows, last, cancellationToken);
+        }
+
+        Remember(db, current.TransactionId, last);
+    }
+
+    // Small appends on PostgreSQL (every request's change): hashed on the forecast head and written in one statement,
+    // so the head row is locked for one round trip and the commit rather than three (see AuditHeadForecast).
+    private static async Task AppendByForecastAsync(
+        EnsembleDb db, NpgsqlConnection connection, Guid transactionId, DbTransaction transaction, IReadOnlyList<PendingAuditEvent> events, Instant at,
+        CancellationToken cancellationToken)
+    {
+        if (db.HeldAuditHead is { } held && held.TransactionId == transactionId)
+        {
+            // This transaction moved the head already and holds its lock, so it knows where the head is. It must not
+            // queue for the turn: the holder of the turn may be waiting for this transaction to end.
+            var (heldRows, heldLast) = Chain(db, events, at, held.Position);
+            if (await InsertIfHeadAtAsync(connection, transaction, heldRows, held.Position, heldLast, cancellationToken) == heldRows.Count)
+            {
+                Remember(db, transactionId, heldLast);
+                return;
+            }
+
+            await AppendUnderLockAsync(db, connection, transactionId, transaction, events, at, cancellationToken);
+            return;
+        }
+
+        var forecast = AuditHeadForecast.For(db);
+        await forecast.Turn.WaitAsync(cancellationToken);
+        try
+        {
+            if (forecast.Expected is { } expected)
+            {
+                var (rows, last) = Chain(db, events, at, expected);
+                if (await InsertIfHeadAtAsync(connection, transaction, rows, expected, last, cancellationToken) == rows.Count)
+                {
+                    Remember(db, transactionId, last);
+                    return;
+                }
+            }
+
+            // No forecast yet, or a wrong one.
+            await AppendUnderLockAsync(db, connection, transactionId, transaction, events, at, cancellationToken);
+        }
+        finally
+        {
+            forecast.Turn.Release();
+        }
+    }
+
+    private static async Task AppendUnderLockAsync(
+        EnsembleDb db, NpgsqlConnection connection, Guid transactionId, DbTransaction transaction, IReadOnlyList<PendingAuditEvent> events, Instant at,
+        CancellationToken cancellationToken)
+    {
+        var head = await ReadHeadAsync(db, connection, transaction, cancellationToken);
+        var (rows, last) = Chain(db, events, at, head);
+        await InsertAsync(connection, transaction, rows, last, cancellationToken);
+        Remember(db, transactionId, last);
+    }
+
+    // The transaction holds the head's lock until it ends; the next writer in this process expects the head it leaves.
+    private static void Remember(EnsembleDb db, Guid transactionId, AuditHeadPosition last)
+    {
+        if (db.Provider == StorageProvider.PostgreSql)
+        {
+            db.HeldAuditHead = new HeldAuditHead(transactionId, last);
+            AuditHeadForecast.For(db).Expected = last;
+        }
+    }
+
+    private static (List<AuditRow> Rows, AuditHeadPosition Last) Chain(EnsembleDb db, IReadOnlyList<PendingAuditEvent> events, Instant at, AuditHeadPosition head)
+    {
+        var (sequence, hash) = (head.Sequence, head.Hash);
         var rows = new List<AuditRow>(events.Count);
         foreach (var e in events)
         {
@@ -57,23 +147,44 @@ internal static class AuditWriter
             hash = next;
         }
 
-        if (db.Provider == StorageProvider.Sqlite && rows.Count > RowsPerStatement)
+        return (rows, new AuditHeadPosition(sequence, hash));
+    }
+
+    // One statement: move the head from where it is expected to be, and write the events only if it moved. A head that
+    // is elsewhere moves nothing and writes nothing (0 rows). One whose holder has not ended yet is waited for and then
+    // checked again, as PostgreSQL re-checks an UPDATE's condition on the row's newest committed version.
+    private static async Task<int> InsertIfHeadAtAsync(
+        NpgsqlConnection connection, DbTransaction transaction, List<AuditRow> rows, AuditHeadPosition expected, AuditHeadPosition last, CancellationToken cancellationToken)
+    {
+        await using var insert = connection.CreateCommand();
+        insert.Transaction = (NpgsqlTransaction)transaction;
+        var sql = new StringBuilder("WITH head AS (UPDATE audit_head SET last_sequence = @head_s, last_hash = @head_h "
+            + "WHERE id = 1 AND last_sequence = @was_s AND last_hash = @was_h RETURNING id) "
+            + "INSERT INTO audit_events (sequence, at, actor, household_id, entity_type, entity_id, action, operation, before, after, previous_hash, hash) "
+            + "SELECT v.* FROM (VALUES ");
+        for (var i = 0; i < rows.Count; i++)
         {
-            await InsertPreparedAsync(connection, transaction, rows, sequence, hash, cancellationToken);
+            var r = rows[i];
+            var p = "@p" + i.ToString(CultureInfo.InvariantCulture) + "_";
+
+            // Typed in the text: a VALUES list under a SELECT does not take its types from the target columns.
+            sql.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture,
+                $"({p}0::bigint, {p}1::timestamptz, {p}2::text, {p}3::bigint, {p}4::text, {p}5::text, {p}6::text, {p}7::text, {p}8::text, {p}9::text, {p}10::text, {p}11::text)");
+            AddRowParameters(insert, p, r);
         }
-        else if (connection is NpgsqlConnection npgsql && rows.Count > RowsPerStatement)
-        {
-            await CopyAsync(npgsql, transaction, rows, sequence, hash, cancellationToken);
-        }
-        else
-        {
-            await InsertAsync(connection, transaction, rows, sequence, hash, cancellationToken);
-        }
+
+        sql.Append(") AS v WHERE EXISTS (SELECT 1 FROM head)");
+        AddParameter(insert, "@head_s", last.Sequence);
+        AddParameter(insert, "@head_h", last.Hash);
+        AddParameter(insert, "@was_s", expected.Sequence);
+        AddParameter(insert, "@was_h", expected.Hash);
+        insert.CommandText = sql.ToString();
+        return await insert.ExecuteNonQueryAsync(cancellationToken);
     }
 
     // Large appends on SQLite (imports, bulk starts): one prepared single-row statement re-bound per event.
     // SQLite matches parameters by name, so wide multi-row statements cost more per row than they save.
-    private static async Task InsertPreparedAsync(DbConnection connection, DbTransaction transaction, List<AuditRow> rows, long lastSequence, string lastHash, CancellationToken cancellationToken)
+    private static async Task InsertPreparedAsync(DbConnection connection, DbTransaction transaction, List<AuditRow> rows, AuditHeadPosition last, CancellationToken cancellationToken)
     {
         await using var insert = connection.CreateCommand();
         insert.Transaction = transaction;
@@ -97,11 +208,11 @@ internal static class AuditWriter
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await MoveHeadAsync(connection, transaction, lastSequence, lastHash, cancellationToken);
+        await MoveHeadAsync(connection, transaction, last, cancellationToken);
     }
 
     // Large appends on PostgreSQL (imports, bulk starts): binary COPY, which joins the open transaction and sends each value as it is stored.
-    private static async Task CopyAsync(NpgsqlConnection connection, DbTransaction transaction, List<AuditRow> rows, long lastSequence, string lastHash, CancellationToken cancellationToken)
+    private static async Task CopyAsync(NpgsqlConnection connection, DbTransaction transaction, List<AuditRow> rows, AuditHeadPosition last, CancellationToken cancellationToken)
     {
         await using (var copy = await connection.BeginBinaryImportAsync(
             "COPY audit_events (sequence, at, actor, household_id, entity_type, entity_id, action, operation, before, after, previous_hash, hash) FROM STDIN (FORMAT BINARY)", cancellationToken))
@@ -126,20 +237,20 @@ internal static class AuditWriter
             await copy.CompleteAsync(cancellationToken);
         }
 
-        await MoveHeadAsync(connection, transaction, lastSequence, lastHash, cancellationToken);
+        await MoveHeadAsync(connection, transaction, last, cancellationToken);
     }
 
-    private static async Task MoveHeadAsync(DbConnection connection, DbTransaction transaction, long lastSequence, string lastHash, CancellationToken cancellationToken)
+    private static async Task MoveHeadAsync(DbConnection connection, DbTransaction transaction, AuditHeadPosition last, CancellationToken cancellationToken)
     {
         await using var head = connection.CreateCommand();
         head.Transaction = transaction;
         head.CommandText = "UPDATE audit_head SET last_sequence = @s, last_hash = @h WHERE id = 1";
-        AddParameter(head, "@s", lastSequence);
-        AddParameter(head, "@h", lastHash);
+        AddParameter(head, "@s", last.Sequence);
+        AddParameter(head, "@h", last.Hash);
         await head.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static async Task<(long Sequence, string Hash)> ReadHeadAsync(EnsembleDb db, DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    private static async Task<AuditHeadPosition> ReadHeadAsync(EnsembleDb db, DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
     {
         await using var read = connection.CreateCommand();
         read.Transaction = transaction;
@@ -152,11 +263,11 @@ internal static class AuditWriter
             throw new InvalidOperationException("The audit head row is missing; the database was not created by Ensemble's migrations.");
         }
 
-        return (reader.GetInt64(0), reader.GetString(1));
+        return new AuditHeadPosition(reader.GetInt64(0), reader.GetString(1));
     }
 
     // The head moves in the same batch as the last insert: one round trip fewer while the head row is locked.
-    private static async Task InsertAsync(DbConnection connection, DbTransaction transaction, List<AuditRow> rows, long lastSequence, string lastHash, CancellationToken cancellationToken)
+    private static async Task InsertAsync(DbConnection connection, DbTransaction transaction, List<AuditRow> rows, AuditHeadPosition last, CancellationToken cancellationToken)
     {
         for (var offset = 0; offset < rows.Count; offset += RowsPerStatement)
         {
@@ -169,30 +280,35 @@ internal static class AuditWriter
                 var r = chunk[i];
                 var p = "@p" + i.ToString(CultureInfo.InvariantCulture) + "_";
                 sql.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"({p}0, {p}1, {p}2, {p}3, {p}4, {p}5, {p}6, {p}7, {p}8, {p}9, {p}10, {p}11)");
-                AddParameter(insert, p + "0", r.Sequence);
-                AddParameter(insert, p + "1", r.At.ToDateTimeUtc());
-                AddParameter(insert, p + "2", r.Actor);
-                AddParameter(insert, p + "3", r.HouseholdId);
-                AddParameter(insert, p + "4", r.EntityType);
-                AddParameter(insert, p + "5", r.EntityId);
-                AddParameter(insert, p + "6", r.Action);
-                AddParameter(insert, p + "7", r.Operation);
-                AddParameter(insert, p + "8", r.Before);
-                AddParameter(insert, p + "9", r.After);
-                AddParameter(insert, p + "10", r.PreviousHash);
-                AddParameter(insert, p + "11", r.Hash);
+                AddRowParameters(insert, p, r);
             }
 
             if (offset + RowsPerStatement >= rows.Count)
             {
                 sql.Append("; UPDATE audit_head SET last_sequence = @head_s, last_hash = @head_h WHERE id = 1");
-                AddParameter(insert, "@head_s", lastSequence);
-                AddParameter(insert, "@head_h", lastHash);
+                AddParameter(insert, "@head_s", last.Sequence);
+                AddParameter(insert, "@head_h", last.Hash);
             }
 
             insert.CommandText = sql.ToString();
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
+    }
+
+    private static void AddRowParameters(DbCommand insert, string prefix, AuditRow r)
+    {
+        AddParameter(insert, prefix + "0", r.Sequence);
+        AddParameter(insert, prefix + "1", r.At.ToDateTimeUtc());
+        AddParameter(insert, prefix + "2", r.Actor);
+        AddParameter(insert, prefix + "3", r.HouseholdId);
+        AddParameter(insert, prefix + "4", r.EntityType);
+        AddParameter(insert, prefix + "5", r.EntityId);
+        AddParameter(insert, prefix + "6", r.Action);
+        AddParameter(insert, prefix + "7", r.Operation);
+        AddParameter(insert, prefix + "8", r.Before);
+        AddParameter(insert, prefix + "9", r.After);
+        AddParameter(insert, prefix + "10", r.PreviousHash);
+        AddParameter(insert, prefix + "11", r.Hash);
     }
 
     internal static void AddParameter(DbCommand command, string name, object? value)

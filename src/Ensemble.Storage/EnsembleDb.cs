@@ -49,6 +49,8 @@ public abstract class EnsembleDb : DbContext
 
     public DbSet<AuditHeadRow> AuditHead => Set<AuditHeadRow>();
 
+    public DbSet<DirectoryStampRow> DirectoryStamp => Set<DirectoryStampRow>();
+
     public DbSet<Access.UserAccount> UserAccounts => Set<Access.UserAccount>();
 
     public DbSet<Access.ApiToken> ApiTokens => Set<Access.ApiToken>();
@@ -112,6 +114,9 @@ public abstract class EnsembleDb : DbContext
 
     /// <summary>What the changes are for, e.g. "complete-task"; recorded with each audit event.</summary>
     public string? Operation { get; set; }
+
+    /// <summary>Where this context's current transaction left the audit chain's head (PostgreSQL), which it holds locked.</summary>
+    internal HeldAuditHead? HeldAuditHead { get; set; }
 
     /// <summary>The clock audit events are stamped with.</summary>
     public IClock Clock { get; set; } = NodaTime.SystemClock.Instance;

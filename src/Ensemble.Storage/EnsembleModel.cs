@@ -213,6 +213,13 @@ internal static class EnsembleModel
             b.HasData(new AuditHeadRow { Id = 1, LastSequence = 0, LastHash = Ensemble.Audit.AuditChain.Genesis });
         });
 
+        // Its row and the triggers that move it are created by the DirectoryStamp migration, in each provider's SQL.
+        model.Entity<DirectoryStampRow>(b =>
+        {
+            b.ToTable("directory_stamp");
+            b.Property(s => s.Id).ValueGeneratedNever();
+        });
+
         ConfigureAccess(model);
         Consolidation.ConsolidationModel.Configure(model);
         Advisory.AdvisoryModel.Configure(model);

@@ -62,3 +62,14 @@ public sealed class AuditHeadRow
 
     public required string LastHash { get; set; }
 }
+
+/// <summary>
+/// The single row whose stamp moves, by database trigger, whenever the firm or any staff member changes, so a
+/// process that keeps them in memory knows with one small read whether its copy is still current.
+/// </summary>
+public sealed class DirectoryStampRow
+{
+    public int Id { get; init; }
+
+    public long Stamp { get; init; }
+}

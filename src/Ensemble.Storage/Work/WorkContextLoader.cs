@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Ensemble.Common;
 using Ensemble.Households;
 using Ensemble.Practice;
@@ -5,6 +6,7 @@ using Ensemble.Processes.Running;
 using Ensemble.Processes.Templates;
 using Ensemble.ServiceModel;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using NodaTime;
 
 namespace Ensemble.Storage.Work;
@@ -42,9 +44,7 @@ public static class WorkContextLoader
         EnsembleDb db, Firm firm, HouseholdId? householdId, FactNeeds needFacts, LocalDate today,
         IReadOnlyDictionary<StaffId, Staff>? staffDirectory = null, CancellationToken cancellationToken = default)
     {
-        var assignments = await db.TeamAssignments.AsNoTracking()
-            .Where(a => a.HouseholdId == null || (householdId != null && a.HouseholdId == householdId))
-            .ToListAsync(cancellationToken);
+        var assignments = await TeamAsync(db, householdId, cancellationToken);
         var staff = staffDirectory;
         if (staff is null)
         {
@@ -77,6 +77,27 @@ public static class WorkContextLoader
         }
 
         return new WorkContext(firm.Calendar, firm.Zone, assignments, staff, facts);
+    }
+
+    // Every transition reads its household's team, so the two shapes of the query are compiled once per model.
+    private static readonly ConcurrentDictionary<IModel, Func<EnsembleDb, IAsyncEnumerable<TeamAssignment>>> FirmTeam = new();
+    private static readonly ConcurrentDictionary<IModel, Func<EnsembleDb, HouseholdId, IAsyncEnumerable<TeamAssignment>>> HouseholdTeam = new();
+
+    /// <summary>The firm-wide role holders, and the household's own team when there is one.</summary>
+    private static async Task<List<TeamAssignment>> TeamAsync(EnsembleDb db, HouseholdId? householdId, CancellationToken cancellationToken)
+    {
+        var rows = householdId is { } id
+            ? HouseholdTeam.GetOrAdd(db.Model, static _ => EF.CompileAsyncQuery((EnsembleDb db, HouseholdId id) =>
+                db.TeamAssignments.AsNoTracking().Where(a => a.HouseholdId == null || a.HouseholdId == id)))(db, id)
+            : FirmTeam.GetOrAdd(db.Model, static _ => EF.CompileAsyncQuery((EnsembleDb db) =>
+                db.TeamAssignments.AsNoTracking().Where(a => a.HouseholdId == null)))(db);
+        var assignments = new List<TeamAssignment>();
+        await foreach (var row in rows.WithCancellation(cancellationToken))
+        {
+            assignments.Add(row);
+        }
+
+        return assignments;
     }
 
     /// <summary>Which facts the template's conditions read; nothing when it has none.</summary>

@@ -1,7 +1,9 @@
+using System.Collections.Concurrent;
 using Ensemble.Common;
 using Ensemble.Processes.Running;
 using Ensemble.Processes.Templates;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using NodaTime;
 
 namespace Ensemble.Storage.Work;
@@ -15,9 +17,10 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
 {
     private const int Attempts = 4;
 
+    private static readonly ConcurrentDictionary<IModel, Func<EnsembleDb, TaskId, CancellationToken, Task<ProcessInstance?>>> InstanceOfTask = new();
+
     private readonly ProcessEngine _engine = new(clock);
-    private Ensemble.Practice.Firm? _firm;
-    private Dictionary<StaffId, Ensemble.Practice.Staff>? _staff;
+    private FirmSnapshot? _directory;
     private readonly Dictionary<TemplateVersionId, ProcessTemplate> _templates = [];
 
     public Task<Result<Transition>> StartAsync(
@@ -84,9 +87,7 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
         Func<ProcessInstance, ProcessTemplate, WorkTask, WorkContext, Result<Transition>> step, CancellationToken cancellationToken) =>
         InTransactionAsync(operation, actor, decide: async () =>
         {
-            // One round trip, through primary keys: the instance that owns the task, with all its tasks.
-            var instance = await db.Instances.Include(i => i.Tasks)
-                .SingleOrDefaultAsync(i => i.Id == db.Tasks.Where(t => t.Id == taskId).Select(t => t.InstanceId).FirstOrDefault(), cancellationToken);
+            var instance = await InstanceOfTaskAsync(taskId, cancellationToken);
             if (instance is null)
             {
                 return Error.NotFound($"There is no task {taskId}; `ensemble tasks mine` lists yours.");
@@ -97,6 +98,13 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
             var context = await ContextAsync(firm, instance.HouseholdId, template, cancellationToken);
             return step(instance, template, instance.Tasks.Single(t => t.Id == taskId), context);
         }, then: async transition => await FollowOnAsync(transition.Events, actor, cancellationToken), cancellationToken);
+
+    // One round trip, through primary keys: the instance that owns the task, with all its tasks. Every transition
+    // starts here, so it is compiled once per model rather than translated each time.
+    private Task<ProcessInstance?> InstanceOfTaskAsync(TaskId taskId, CancellationToken cancellationToken) =>
+        InstanceOfTask.GetOrAdd(db.Model, static _ => EF.CompileAsyncQuery((EnsembleDb db, TaskId taskId, CancellationToken _) =>
+            db.Instances.Include(i => i.Tasks)
+                .SingleOrDefault(i => i.Id == db.Tasks.Where(t => t.Id == taskId).Select(t => t.InstanceId).FirstOrDefault())))(db, taskId, cancellationToken);
 
     private async Task<Result<Transition>> StartTrackedAsync(
         TemplateVersionId versionId, HouseholdId? householdId, IReadOnlyDictionary<string, LocalDate> anchors, string actor,
@@ -169,9 +177,13 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
         }
     }
 
-    // The firm's calendar and zone are read once per service: a service lives for one command or request.
+    // The firm's calendar and zone and its staff are taken once per service: a service lives for one command or
+    // request. The snapshot itself is shared across requests until the firm or a staff member changes.
+    private async Task<FirmSnapshot> DirectoryAsync(CancellationToken cancellationToken) =>
+        _directory ??= await FirmSnapshot.CurrentAsync(db, cancellationToken);
+
     private async Task<Ensemble.Practice.Firm> FirmAsync(CancellationToken cancellationToken) =>
-        _firm ??= await WorkContextLoader.FirmAsync(db, cancellationToken);
+        (await DirectoryAsync(cancellationToken)).Firm;
 
     // Versions are immutable, so a version once read serves the rest of the service's life without asking again.
     private async Task<ProcessTemplate> TemplateAsync(TemplateVersionId id, CancellationToken cancellationToken)
@@ -185,15 +197,11 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
         return template;
     }
 
-    // Likewise the staff and their absences: one read per service instead of one per transition.
     private async Task<WorkContext> ContextAsync(Ensemble.Practice.Firm firm, HouseholdId? householdId, ProcessTemplate template, CancellationToken cancellationToken)
     {
-        var staff = await StaffAsync(cancellationToken);
+        var staff = (await DirectoryAsync(cancellationToken)).Staff;
         return await WorkContextLoader.LoadAsync(db, firm, householdId, WorkContextLoader.NeedsFacts(template), firm.Today(clock), staff, cancellationToken);
     }
-
-    private async Task<Dictionary<StaffId, Ensemble.Practice.Staff>> StaffAsync(CancellationToken cancellationToken) =>
-        _staff ??= await db.Staff.AsNoTracking().ToDictionaryAsync(s => s.Id, cancellationToken);
 
     private Task<Result<T>> InTransactionAsync<T>(string operation, string actor, Func<Task<Result<T>>> work, CancellationToken cancellationToken) =>
         InTransactionAsync(operation, actor, work, then: null, cancellationToken);
@@ -212,8 +220,7 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
 
             // Read what every transition needs before queueing for SQLite's single writer, so concurrent
             // requests do these reads side by side rather than one after another inside the gate.
-            await FirmAsync(cancellationToken);
-            await StaffAsync(cancellationToken);
+            await DirectoryAsync(cancellationToken);
 
             // With a decision that only reads, SQLite decides before its writer's turn as well, which leaves the turn
             // to the save. This is how PostgreSQL's read-committed transaction already works: the rows' version columns

@@ -12,7 +12,7 @@ namespace Ensemble.Storage.CompiledModels.Postgres
     public partial class PostgresEnsembleDbModel
     {
         private PostgresEnsembleDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("c54100cf-ad4b-4ea9-85ab-81231c8a78e5"), entityTypeCount: 48)
+            : base(skipDetectChanges: false, modelId: new Guid("81c1c2a0-c226-4c72-9735-7c4deff212c5"), entityTypeCount: 49)
         {
         }
 
@@ -62,6 +62,7 @@ namespace Ensemble.Storage.CompiledModels.Postgres
             var factSheetRow = FactSheetRowEntityType.Create(this);
             var sourceImportRow = SourceImportRowEntityType.Create(this);
             var sourceValueRow = SourceValueRowEntityType.Create(this);
+            var directoryStampRow = DirectoryStampRowEntityType.Create(this);
             var periodicCursor = PeriodicCursorEntityType.Create(this);
             var serviceSettingsRow = ServiceSettingsRowEntityType.Create(this);
             var dueTimer = DueTimerEntityType.Create(this);
@@ -152,6 +153,7 @@ namespace Ensemble.Storage.CompiledModels.Postgres
             FactSheetRowEntityType.CreateAnnotations(factSheetRow);
             SourceImportRowEntityType.CreateAnnotations(sourceImportRow);
             SourceValueRowEntityType.CreateAnnotations(sourceValueRow);
+            DirectoryStampRowEntityType.CreateAnnotations(directoryStampRow);
             PeriodicCursorEntityType.CreateAnnotations(periodicCursor);
             ServiceSettingsRowEntityType.CreateAnnotations(serviceSettingsRow);
             DueTimerEntityType.CreateAnnotations(dueTimer);

@@ -11,7 +11,7 @@ namespace Ensemble.Storage.CompiledModels.Sqlite
     public partial class SqliteEnsembleDbModel
     {
         private SqliteEnsembleDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("741b7e7a-52ed-44a3-97d8-cda1aa1d01df"), entityTypeCount: 48)
+            : base(skipDetectChanges: false, modelId: new Guid("d46d5426-81f6-425a-b272-d542a31c5727"), entityTypeCount: 49)
         {
         }
 
@@ -61,6 +61,7 @@ namespace Ensemble.Storage.CompiledModels.Sqlite
             var factSheetRow = FactSheetRowEntityType.Create(this);
             var sourceImportRow = SourceImportRowEntityType.Create(this);
             var sourceValueRow = SourceValueRowEntityType.Create(this);
+            var directoryStampRow = DirectoryStampRowEntityType.Create(this);
             var periodicCursor = PeriodicCursorEntityType.Create(this);
             var serviceSettingsRow = ServiceSettingsRowEntityType.Create(this);
             var dueTimer = DueTimerEntityType.Create(this);
@@ -151,6 +152,7 @@ namespace Ensemble.Storage.CompiledModels.Sqlite
             FactSheetRowEntityType.CreateAnnotations(factSheetRow);
             SourceImportRowEntityType.CreateAnnotations(sourceImportRow);
             SourceValueRowEntityType.CreateAnnotations(sourceValueRow);
+            DirectoryStampRowEntityType.CreateAnnotations(directoryStampRow);
             PeriodicCursorEntityType.CreateAnnotations(periodicCursor);
             ServiceSettingsRowEntityType.CreateAnnotations(serviceSettingsRow);
             DueTimerEntityType.CreateAnnotations(dueTimer);

@@ -2603,6 +2603,22 @@ namespace Ensemble.Storage.Migrations.Postgres
                     b.ToTable("source_values", (string)null);
                 });
 
+            modelBuilder.Entity("Ensemble.Storage.DirectoryStampRow", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    b.Property<long>("Stamp")
+                        .HasColumnType("bigint")
+                        .HasColumnName("stamp");
+
+                    b.HasKey("Id")
+                        .HasName("pk_directory_stamp");
+
+                    b.ToTable("directory_stamp", (string)null);
+                });
+
             modelBuilder.Entity("Ensemble.Storage.PeriodicCursor", b =>
                 {
                     b.Property<string>("TriggerId")

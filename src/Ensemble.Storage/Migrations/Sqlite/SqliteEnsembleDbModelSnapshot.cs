@@ -2550,6 +2550,22 @@ namespace Ensemble.Storage.Migrations.Sqlite
                     b.ToTable("source_values", (string)null);
                 });
 
+            modelBuilder.Entity("Ensemble.Storage.DirectoryStampRow", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("Stamp")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("stamp");
+
+                    b.HasKey("Id")
+                        .HasName("pk_directory_stamp");
+
+                    b.ToTable("directory_stamp", (string)null);
+                });
+
             modelBuilder.Entity("Ensemble.Storage.PeriodicCursor", b =>
                 {
                     b.Property<string>("TriggerId")

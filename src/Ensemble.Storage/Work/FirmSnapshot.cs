@@ -1,0 +1,53 @@
+using System.Collections.Concurrent;
+using Ensemble.Common;
+using Ensemble.Practice;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+
+namespace Ensemble.Storage.Work;
+
+/// <summary>
+/// The firm's settings and all its staff, as they stood at one directory stamp. Every transition routes new work
+/// through the staff's roles and absences and dates it on the firm's calendar, so rather than read both on every
+/// request, a process keeps the latest snapshot per database and reads them again only when the stamp has moved.
+/// </summary>
+/// <remarks>
+/// The stamp is moved by database triggers on the firms and staff tables, inside the writing transaction, so a change
+/// from any process (another web node, the CLI, an import) is seen by the next request after it commits. The objects
+/// are shared between requests and must only be read.
+/// </remarks>
+internal sealed record FirmSnapshot(long? Stamp, Firm Firm, IReadOnlyDictionary<StaffId, Staff> Staff)
+{
+    private static readonly ConcurrentDictionary<string, FirmSnapshot> Latest = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<IModel, Func<EnsembleDb, CancellationToken, Task<long?>>> StampQuery = new();
+
+    public static async Task<FirmSnapshot> CurrentAsync(EnsembleDb db, CancellationToken cancellationToken)
+    {
+        // The stamp is read before the firm and staff, so a snapshot is never labelled newer than what it holds.
+        var stamp = await ReadStampAsync(db, cancellationToken);
+        var database = db.Database.GetConnectionString() ?? "";
+        if (stamp is not null && Latest.TryGetValue(database, out var known) && known.Stamp == stamp)
+        {
+            return known;
+        }
+
+        var firm = await WorkContextLoader.FirmAsync(db, cancellationToken);
+        var staff = await db.Staff.AsNoTracking().ToDictionaryAsync(s => s.Id, cancellationToken);
+        var snapshot = new FirmSnapshot(stamp, firm, staff);
+
+        // A database without the stamp row (created without migrations) is read afresh every time.
+        if (stamp is not null)
+        {
+            Latest[database] = snapshot;
+        }
+
+        return snapshot;
+    }
+
+    private static Task<long?> ReadStampAsync(EnsembleDb db, CancellationToken cancellationToken)
+    {
+        var query = StampQuery.GetOrAdd(db.Model, static _ => EF.CompileAsyncQuery(
+            (EnsembleDb db, CancellationToken _) => db.DirectoryStamp.Where(s => s.Id == 1).Select(s => (long?)s.Stamp).FirstOrDefault()));
+        return query(db, cancellationToken);
+    }
+}
