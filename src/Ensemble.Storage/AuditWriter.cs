@@ -11,9 +11,10 @@ using NpgsqlTypes;
 namespace Ensemble.Storage;
 
 /// <summary>
-/// Appends events to the hash chain inside the caller's transaction. The head row is locked first
-/// (FOR UPDATE on PostgreSQL; SQLite transactions already hold the single write lock), so concurrent
-/// writers from several processes extend the chain one after another and never fork it.
+/// Appends events to the hash chain inside the caller's transaction. The head row is locked before it moves
+/// (SQLite transactions already hold the single write lock; PostgreSQL locks the row, by FOR UPDATE or by the
+/// update that moves it), so concurrent writers from several processes extend the chain one after another and
+/// never fork it.
 /// </summary>
 internal static class AuditWriter
 {
