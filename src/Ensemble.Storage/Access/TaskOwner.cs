@@ -1,7 +1,5 @@
-using System.Collections.Concurrent;
 using Ensemble.Common;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace Ensemble.Storage.Access;
 
@@ -9,15 +7,14 @@ namespace Ensemble.Storage.Access;
 public sealed record TaskOwner(StaffId? AssigneeId, HouseholdId? HouseholdId, string RoleKey)
 {
     // Every request on a task asks this first, so the query is compiled once per model rather than translated each time.
-    private static readonly ConcurrentDictionary<IModel, Func<EnsembleDb, TaskId, CancellationToken, Task<TaskOwner?>>> Compiled = new();
+    private static readonly CompiledPerModel<Func<EnsembleDb, TaskId, CancellationToken, Task<TaskOwner?>>> Query = new(() => EF.CompileAsyncQuery(
+        (EnsembleDb db, TaskId id, CancellationToken _) => db.Tasks.AsNoTracking().Where(t => t.Id == id)
+            .Select(t => new TaskOwner(t.AssigneeId, t.HouseholdId, t.RoleKey)).FirstOrDefault()));
 
     /// <summary>The owner of <paramref name="taskId"/>, or null when there is no such task.</summary>
     public static Task<TaskOwner?> FindAsync(EnsembleDb db, TaskId taskId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(db);
-        var query = Compiled.GetOrAdd(db.Model, static _ => EF.CompileAsyncQuery(
-            (EnsembleDb db, TaskId id, CancellationToken _) => db.Tasks.AsNoTracking().Where(t => t.Id == id)
-                .Select(t => new TaskOwner(t.AssigneeId, t.HouseholdId, t.RoleKey)).FirstOrDefault()));
-        return query(db, taskId, cancellationToken);
+        return Query.For(db)(db, taskId, cancellationToken);
     }
 }

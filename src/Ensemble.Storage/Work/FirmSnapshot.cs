@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using Ensemble.Common;
 using Ensemble.Practice;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace Ensemble.Storage.Work;
 
@@ -19,12 +18,13 @@ namespace Ensemble.Storage.Work;
 internal sealed record FirmSnapshot(long? Stamp, Firm Firm, IReadOnlyDictionary<StaffId, Staff> Staff)
 {
     private static readonly ConcurrentDictionary<string, FirmSnapshot> Latest = new(StringComparer.Ordinal);
-    private static readonly ConcurrentDictionary<IModel, Func<EnsembleDb, CancellationToken, Task<long?>>> StampQuery = new();
+    private static readonly CompiledPerModel<Func<EnsembleDb, CancellationToken, Task<long?>>> StampQuery = new(() => EF.CompileAsyncQuery(
+        (EnsembleDb db, CancellationToken _) => db.DirectoryStamp.Where(s => s.Id == 1).Select(s => (long?)s.Stamp).FirstOrDefault()));
 
     public static async Task<FirmSnapshot> CurrentAsync(EnsembleDb db, CancellationToken cancellationToken)
     {
         // The stamp is read before the firm and staff, so a snapshot is never labelled newer than what it holds.
-        var stamp = await ReadStampAsync(db, cancellationToken);
+        var stamp = await StampQuery.For(db)(db, cancellationToken);
         var database = db.Database.GetConnectionString() ?? "";
         if (stamp is not null && Latest.TryGetValue(database, out var known) && known.Stamp == stamp)
         {
@@ -42,12 +42,5 @@ internal sealed record FirmSnapshot(long? Stamp, Firm Firm, IReadOnlyDictionary<
         }
 
         return snapshot;
-    }
-
-    private static Task<long?> ReadStampAsync(EnsembleDb db, CancellationToken cancellationToken)
-    {
-        var query = StampQuery.GetOrAdd(db.Model, static _ => EF.CompileAsyncQuery(
-            (EnsembleDb db, CancellationToken _) => db.DirectoryStamp.Where(s => s.Id == 1).Select(s => (long?)s.Stamp).FirstOrDefault()));
-        return query(db, cancellationToken);
     }
 }

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using Ensemble.Common;
 using Ensemble.Processes.Running;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata;
 using NodaTime;
 
 namespace Ensemble.Storage.Work;
@@ -117,9 +116,9 @@ public sealed class TaskViews(EnsembleDb db)
     // The hottest reads (a person's page of work, one task after a transition) are compiled once: translating the
     // LINQ on every request cost more CPU than running the SQL. A compiled query belongs to one model, so there is
     // one set per model (SQLite and PostgreSQL each have theirs).
-    private static readonly ConcurrentDictionary<IModel, CompiledReads> Compiled = new();
+    private static readonly CompiledPerModel<CompiledReads> Compiled = new(() => new CompiledReads());
 
-    private static CompiledReads CompiledFor(EnsembleDb db) => Compiled.GetOrAdd(db.Model, static _ => new CompiledReads());
+    private static CompiledReads CompiledFor(EnsembleDb db) => Compiled.For(db);
 
     /// <summary>
     /// The same queries <see cref="Project"/> builds for <see cref="ForStaffAsync"/> and <see cref="FindAsync"/>, written out

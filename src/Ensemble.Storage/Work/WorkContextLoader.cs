@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Ensemble.Common;
 using Ensemble.Households;
 using Ensemble.Practice;
@@ -6,7 +5,6 @@ using Ensemble.Processes.Running;
 using Ensemble.Processes.Templates;
 using Ensemble.ServiceModel;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata;
 using NodaTime;
 
 namespace Ensemble.Storage.Work;
@@ -80,17 +78,16 @@ public static class WorkContextLoader
     }
 
     // Every transition reads its household's team, so the two shapes of the query are compiled once per model.
-    private static readonly ConcurrentDictionary<IModel, Func<EnsembleDb, IAsyncEnumerable<TeamAssignment>>> FirmTeam = new();
-    private static readonly ConcurrentDictionary<IModel, Func<EnsembleDb, HouseholdId, IAsyncEnumerable<TeamAssignment>>> HouseholdTeam = new();
+    private static readonly CompiledPerModel<Func<EnsembleDb, IAsyncEnumerable<TeamAssignment>>> FirmTeam = new(() => EF.CompileAsyncQuery(
+        (EnsembleDb db) => db.TeamAssignments.AsNoTracking().Where(a => a.HouseholdId == null)));
+
+    private static readonly CompiledPerModel<Func<EnsembleDb, HouseholdId, IAsyncEnumerable<TeamAssignment>>> HouseholdTeam = new(() => EF.CompileAsyncQuery(
+        (EnsembleDb db, HouseholdId id) => db.TeamAssignments.AsNoTracking().Where(a => a.HouseholdId == null || a.HouseholdId == id)));
 
     /// <summary>The firm-wide role holders, and the household's own team when there is one.</summary>
     private static async Task<List<TeamAssignment>> TeamAsync(EnsembleDb db, HouseholdId? householdId, CancellationToken cancellationToken)
     {
-        var rows = householdId is { } id
-            ? HouseholdTeam.GetOrAdd(db.Model, static _ => EF.CompileAsyncQuery((EnsembleDb db, HouseholdId id) =>
-                db.TeamAssignments.AsNoTracking().Where(a => a.HouseholdId == null || a.HouseholdId == id)))(db, id)
-            : FirmTeam.GetOrAdd(db.Model, static _ => EF.CompileAsyncQuery((EnsembleDb db) =>
-                db.TeamAssignments.AsNoTracking().Where(a => a.HouseholdId == null)))(db);
+        var rows = householdId is { } id ? HouseholdTeam.For(db)(db, id) : FirmTeam.For(db)(db);
         var assignments = new List<TeamAssignment>();
         await foreach (var row in rows.WithCancellation(cancellationToken))
         {

@@ -1,9 +1,7 @@
-using System.Collections.Concurrent;
 using Ensemble.Common;
 using Ensemble.Processes.Running;
 using Ensemble.Processes.Templates;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata;
 using NodaTime;
 
 namespace Ensemble.Storage.Work;
@@ -17,7 +15,11 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
 {
     private const int Attempts = 4;
 
-    private static readonly ConcurrentDictionary<IModel, Func<EnsembleDb, TaskId, CancellationToken, Task<ProcessInstance?>>> InstanceOfTask = new();
+    // One round trip, through primary keys: the instance that owns the task, with all its tasks. Every transition
+    // starts here, so it is compiled rather than translated each time.
+    private static readonly CompiledPerModel<Func<EnsembleDb, TaskId, CancellationToken, Task<ProcessInstance?>>> InstanceOfTask = new(() => EF.CompileAsyncQuery(
+        (EnsembleDb db, TaskId taskId, CancellationToken _) => db.Instances.Include(i => i.Tasks)
+            .SingleOrDefault(i => i.Id == db.Tasks.Where(t => t.Id == taskId).Select(t => t.InstanceId).FirstOrDefault())));
 
     private readonly ProcessEngine _engine = new(clock);
     private FirmSnapshot? _directory;
@@ -87,7 +89,7 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
         Func<ProcessInstance, ProcessTemplate, WorkTask, WorkContext, Result<Transition>> step, CancellationToken cancellationToken) =>
         InTransactionAsync(operation, actor, decide: async () =>
         {
-            var instance = await InstanceOfTaskAsync(taskId, cancellationToken);
+            var instance = await InstanceOfTask.For(db)(db, taskId, cancellationToken);
             if (instance is null)
             {
                 return Error.NotFound($"There is no task {taskId}; `ensemble tasks mine` lists yours.");
@@ -98,13 +100,6 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
             var context = await ContextAsync(firm, instance.HouseholdId, template, cancellationToken);
             return step(instance, template, instance.Tasks.Single(t => t.Id == taskId), context);
         }, then: async transition => await FollowOnAsync(transition.Events, actor, cancellationToken), cancellationToken);
-
-    // One round trip, through primary keys: the instance that owns the task, with all its tasks. Every transition
-    // starts here, so it is compiled once per model rather than translated each time.
-    private Task<ProcessInstance?> InstanceOfTaskAsync(TaskId taskId, CancellationToken cancellationToken) =>
-        InstanceOfTask.GetOrAdd(db.Model, static _ => EF.CompileAsyncQuery((EnsembleDb db, TaskId taskId, CancellationToken _) =>
-            db.Instances.Include(i => i.Tasks)
-                .SingleOrDefault(i => i.Id == db.Tasks.Where(t => t.Id == taskId).Select(t => t.InstanceId).FirstOrDefault())))(db, taskId, cancellationToken);
 
     private async Task<Result<Transition>> StartTrackedAsync(
         TemplateVersionId versionId, HouseholdId? householdId, IReadOnlyDictionary<string, LocalDate> anchors, string actor,
