@@ -21,10 +21,18 @@ internal sealed record FirmSnapshot(long? Stamp, Firm Firm, IReadOnlyDictionary<
     private static readonly CompiledPerModel<Func<EnsembleDb, CancellationToken, Task<long?>>> StampQuery = new(() => EF.CompileAsyncQuery(
         (EnsembleDb db, CancellationToken _) => db.DirectoryStamp.Where(s => s.Id == 1).Select(s => (long?)s.Stamp).FirstOrDefault()));
 
-    public static async Task<FirmSnapshot> CurrentAsync(EnsembleDb db, CancellationToken cancellationToken)
+    public static async Task<FirmSnapshot> CurrentAsync(EnsembleDb db, CancellationToken cancellationToken) =>
+        await AtAsync(db, await StampQuery.For(db)(db, cancellationToken), held: null, cancellationToken);
+
+    /// <summary>The snapshot at a stamp the caller read itself, together with other rows; <paramref name="held"/> is one it already has.</summary>
+    public static async Task<FirmSnapshot> AtAsync(EnsembleDb db, long? stamp, FirmSnapshot? held, CancellationToken cancellationToken)
     {
         // The stamp is read before the firm and staff, so a snapshot is never labelled newer than what it holds.
-        var stamp = await StampQuery.For(db)(db, cancellationToken);
+        if (stamp is not null && held?.Stamp == stamp)
+        {
+            return held;
+        }
+
         var database = db.Database.GetConnectionString() ?? "";
         if (stamp is not null && Latest.TryGetValue(database, out var known) && known.Stamp == stamp)
         {

@@ -15,14 +15,23 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
 {
     private const int Attempts = 4;
 
-    // One round trip, through primary keys: the instance that owns the task, with all its tasks. Every transition
-    // starts here, so it is compiled rather than translated each time.
-    private static readonly CompiledPerModel<Func<EnsembleDb, TaskId, CancellationToken, Task<ProcessInstance?>>> InstanceOfTask = new(() => EF.CompileAsyncQuery(
-        (EnsembleDb db, TaskId taskId, CancellationToken _) => db.Instances.Include(i => i.Tasks)
-            .SingleOrDefault(i => i.Id == db.Tasks.Where(t => t.Id == taskId).Select(t => t.InstanceId).FirstOrDefault())));
+    // One round trip, through primary keys, for all a transition reads besides its team: the instance that owns the task
+    // with all its tasks, its household's name (for the answer) and the directory stamp (is the firm snapshot current?).
+    // Every transition starts here, so it is compiled rather than translated each time.
+    private static readonly CompiledPerModel<Func<EnsembleDb, TaskId, CancellationToken, Task<LoadedInstance?>>> InstanceOfTask = new(() => EF.CompileAsyncQuery(
+        (EnsembleDb db, TaskId taskId, CancellationToken _) =>
+            (from i in db.Instances.Include(i => i.Tasks)
+             where i.Id == db.Tasks.Where(t => t.Id == taskId).Select(t => t.InstanceId).FirstOrDefault()
+             join h in db.Households on i.HouseholdId equals h.Id into hs
+             from h in hs.DefaultIfEmpty()
+             select new LoadedInstance(
+                 i, h == null ? null : h.Key, h == null ? null : h.Name,
+                 db.DirectoryStamp.Where(s => s.Id == 1).Select(s => (long?)s.Stamp).FirstOrDefault()))
+            .SingleOrDefault()));
 
     private readonly ProcessEngine _engine = new(clock);
     private FirmSnapshot? _directory;
+    private LoadedInstance? _loaded;
     private readonly Dictionary<TemplateVersionId, ProcessTemplate> _templates = [];
 
     public Task<Result<Transition>> StartAsync(
@@ -89,17 +98,37 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
         Func<ProcessInstance, ProcessTemplate, WorkTask, WorkContext, Result<Transition>> step, CancellationToken cancellationToken) =>
         InTransactionAsync(operation, actor, decide: async () =>
         {
-            var instance = await InstanceOfTask.For(db)(db, taskId, cancellationToken);
-            if (instance is null)
+            var loaded = await InstanceOfTask.For(db)(db, taskId, cancellationToken);
+            if (loaded is null)
             {
                 return Error.NotFound($"There is no task {taskId}; `ensemble tasks mine` lists yours.");
             }
 
+            _loaded = loaded;
+            _directory = await FirmSnapshot.AtAsync(db, loaded.DirectoryStamp, _directory, cancellationToken);
+            var instance = loaded.Instance;
             var template = await TemplateAsync(instance.TemplateVersionId, cancellationToken);
-            var firm = await FirmAsync(cancellationToken);
-            var context = await ContextAsync(firm, instance.HouseholdId, template, cancellationToken);
+            var context = await ContextAsync(_directory.Firm, instance.HouseholdId, template, cancellationToken);
             return step(instance, template, instance.Tasks.Single(t => t.Id == taskId), context);
-        }, then: async transition => await FollowOnAsync(transition.Events, actor, cancellationToken), cancellationToken);
+        }, then: async transition => await FollowOnAsync(transition.Events, actor, cancellationToken), readsDirectory: true, cancellationToken);
+
+    /// <summary>
+    /// A task of the process this service has just moved, as the work lists show it. It is built from what the
+    /// transition already read, so answering a transition costs no further query.
+    /// </summary>
+    public TaskView ViewOf(WorkTask task)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        if (_loaded is not { } loaded || _directory is null || !loaded.Instance.Tasks.Contains(task))
+        {
+            throw new InvalidOperationException($"Task {task.Id} is not part of the process this service last moved.");
+        }
+
+        var assignee = task.AssigneeId is { } id && _directory.Staff.TryGetValue(id, out var staff) ? staff.Handle : null;
+        return new TaskView(
+            task.Id, loaded.Instance.Id, loaded.Instance.TemplateName, task.Title, task.RoleKey, task.Status, task.DueOn, task.OverdueSince,
+            loaded.HouseholdKey, loaded.HouseholdName, assignee, task.RoutingNote);
+    }
 
     private async Task<Result<Transition>> StartTrackedAsync(
         TemplateVersionId versionId, HouseholdId? householdId, IReadOnlyDictionary<string, LocalDate> anchors, string actor,
@@ -199,13 +228,14 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
     }
 
     private Task<Result<T>> InTransactionAsync<T>(string operation, string actor, Func<Task<Result<T>>> work, CancellationToken cancellationToken) =>
-        InTransactionAsync(operation, actor, work, then: null, cancellationToken);
+        InTransactionAsync(operation, actor, work, then: null, readsDirectory: false, cancellationToken);
 
     /// <param name="decide">Reads what the change needs and makes it on tracked entities. When <paramref name="then"/> is
     /// given, it must not write to the database: on SQLite it then runs before the writer's turn, outside the transaction.</param>
     /// <param name="then">Work that must see the transaction (it reads and writes), after a successful decision.</param>
+    /// <param name="readsDirectory">The decision reads the directory stamp in its own first query, so it is not read here.</param>
     private async Task<Result<T>> InTransactionAsync<T>(
-        string operation, string actor, Func<Task<Result<T>>> decide, Func<T, Task>? then, CancellationToken cancellationToken)
+        string operation, string actor, Func<Task<Result<T>>> decide, Func<T, Task>? then, bool readsDirectory, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -213,9 +243,12 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
             db.Actor = actor;
             db.Operation = operation;
 
-            // Read what every transition needs before queueing for SQLite's single writer, so concurrent
+            // Read what every operation needs before queueing for SQLite's single writer, so concurrent
             // requests do these reads side by side rather than one after another inside the gate.
-            await DirectoryAsync(cancellationToken);
+            if (!readsDirectory)
+            {
+                await DirectoryAsync(cancellationToken);
+            }
 
             // With a decision that only reads, SQLite decides before its writer's turn as well, which leaves the turn
             // to the save. This is how PostgreSQL's read-committed transaction already works: the rows' version columns
@@ -262,4 +295,6 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
             }
         }
     }
+
+    private sealed record LoadedInstance(ProcessInstance Instance, string? HouseholdKey, string? HouseholdName, long? DirectoryStamp);
 }

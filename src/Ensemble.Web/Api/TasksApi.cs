@@ -102,8 +102,9 @@ internal static class TasksApi
         }
 
         var caller = await callers.RequireAsync(cancellationToken);
-        var done = await new WorkService(db, clock).CompleteAsync(new TaskId(id), caller.Handle, body?.Note, cancellationToken);
-        return done.IsSuccess ? Results.Ok(await ResponseAsync(db, id, done.Value, cancellationToken)) : Problems.From(done.Error!);
+        var work = new WorkService(db, clock);
+        var done = await work.CompleteAsync(new TaskId(id), caller.Handle, body?.Note, cancellationToken);
+        return done.IsSuccess ? Results.Ok(Response(work, id, done.Value)) : Problems.From(done.Error!);
     }
 
     private static async Task<IResult> Skip(long id, SkipRequest? body, HttpContext http, CurrentCaller callers, EnsembleDb db, IClock clock, CancellationToken cancellationToken)
@@ -124,28 +125,16 @@ internal static class TasksApi
         }
 
         var caller = await callers.RequireAsync(cancellationToken);
-        var skipped = await new WorkService(db, clock).SkipAsync(new TaskId(id), caller.Handle, body.Reason.Trim(), cancellationToken);
-        return skipped.IsSuccess ? Results.Ok(await ResponseAsync(db, id, skipped.Value, cancellationToken)) : Problems.From(skipped.Error!);
+        var work = new WorkService(db, clock);
+        var skipped = await work.SkipAsync(new TaskId(id), caller.Handle, body.Reason.Trim(), cancellationToken);
+        return skipped.IsSuccess ? Results.Ok(Response(work, id, skipped.Value)) : Problems.From(skipped.Error!);
     }
 
-    private static async Task<TransitionResponse> ResponseAsync(EnsembleDb db, long id, Ensemble.Processes.Running.Transition transition, CancellationToken cancellationToken)
-    {
-        // The task and the ones it activated belong to one process: read its tasks once rather than each by id.
-        var views = new TaskViews(db);
-        var ofProcess = (await views.ForInstanceAsync(transition.Instance.Id, cancellationToken)).ToDictionary(v => v.Id);
-        async Task<TaskView?> ViewAsync(TaskId task) => ofProcess.GetValueOrDefault(task) ?? await views.FindAsync(task, cancellationToken);
-
-        var activated = new List<TaskView>();
-        foreach (var task in transition.Activated)
-        {
-            if (await ViewAsync(task.Id) is { } view)
-            {
-                activated.Add(view);
-            }
-        }
-
-        return new TransitionResponse((await ViewAsync(new TaskId(id)))!, activated, transition.InstanceCompleted);
-    }
+    // The task and the ones it activated, as the transition left them: the service built them from what it read.
+    private static TransitionResponse Response(WorkService work, long id, Ensemble.Processes.Running.Transition transition) => new(
+        work.ViewOf(transition.Instance.Tasks.Single(t => t.Id == new TaskId(id))),
+        transition.Activated.Select(work.ViewOf).ToList(),
+        transition.InstanceCompleted);
 
     /// <summary>With If-Match, a write to a task that changed since it was read is refused (412) and changes nothing.</summary>
     private static async Task<IResult?> StaleAsync(HttpContext http, EnsembleDb db, long id, CancellationToken cancellationToken)

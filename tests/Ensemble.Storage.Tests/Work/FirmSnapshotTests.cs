@@ -35,6 +35,30 @@ public sealed class FirmSnapshotTests
 
     [Theory]
     [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task SomeoneMarkedAwayByAnotherProcess_GetsNoWorkACompletionActivates(StorageProvider provider)
+    {
+        await using var s = await PracticeScenario.CreateAsync(provider, Templates.File(Templates.MeetingPrep));
+        var work = new WorkService(s.Db, s.Clock);
+        var started = await work.StartAsync("meeting-prep", s.Household, Meeting, "dan");
+        Assert.True(started.IsSuccess, started.Error?.Message);
+
+        // dan holds the next step's role; another process marks him away after this node has read the staff.
+        await using (var other = s.OpenAnother())
+        {
+            await new StaffDirectory(other, s.Clock).MarkAwayAsync("dan", new LocalDate(2026, 11, 30), new LocalDate(2026, 12, 11), "Vacation", "dan");
+        }
+
+        // A fresh service, as the next request gets: its transition reads the directory stamp with the process.
+        var done = await new WorkService(s.Db, s.Clock).CompleteAsync(Assert.Single(started.Value.Instance.Tasks).Id, "alice");
+        Assert.True(done.IsSuccess, done.Error?.Message);
+
+        var meeting = Assert.Single(done.Value.Activated);
+        Assert.Equal(s.Staff["erin"], meeting.AssigneeId);
+        Assert.Contains("away", meeting.RoutingNote, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
     public async Task TheDirectoryStamp_MovesWithEveryChangeToTheFirmOrItsStaff_HoweverItIsWritten(StorageProvider provider)
     {
         await using var s = await PracticeScenario.CreateAsync(provider);

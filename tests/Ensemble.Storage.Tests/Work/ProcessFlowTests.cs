@@ -55,6 +55,31 @@ public sealed class ProcessFlowTests
 
     [Theory]
     [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task ATransitionsOwnViewOfItsTasks_IsWhatTheWorkListsShowAfterwards(StorageProvider provider)
+    {
+        await using var s = await PracticeScenario.CreateAsync(provider, Templates.File(Templates.AccountReview));
+        await new WorkService(s.Db, s.Clock).StartAsync("account-review", s.Household, new Dictionary<string, LocalDate>(), "carol");
+        var gather = (await s.TasksAsync()).Single();
+
+        var work = new WorkService(s.Db, s.Clock);
+        var completed = await work.CompleteAsync(gather.Id, "carol", "Statements are in.");
+        Assert.True(completed.IsSuccess, completed.Error?.Message);
+
+        // The answer to a transition is built without reading again: it must match a fresh read, field for field.
+        var moved = new[] { completed.Value.Instance.Tasks.Single(t => t.Id == gather.Id) }.Concat(completed.Value.Activated).ToList();
+        Assert.Equal(3, moved.Count);
+        await using var other = s.OpenAnother();
+        foreach (var task in moved)
+        {
+            Assert.Equal(await new TaskViews(other).FindAsync(task.Id), work.ViewOf(task));
+        }
+
+        Assert.Equal("The Okafor Household", work.ViewOf(moved[1]).HouseholdName);
+        Assert.Equal("alice", work.ViewOf(moved.Single(t => t.StepKey == "analyse")).Assignee);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
     public async Task StepWhoseConditionFails_IsSkippedWithReason_AndReleasesItsDependents(StorageProvider provider)
     {
         await using var s = await PracticeScenario.CreateAsync(provider, Templates.File(Templates.AccountReview));
