@@ -40,10 +40,14 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
         StartAsync(templateKey, householdId, anchors, actor, triggerKey, null, cancellationToken);
 
     /// <param name="standIns">Roles that do another role's steps in this run only (template role → acting role); null: none.</param>
-    public Task<Result<Transition>> StartAsync(
+    public async Task<Result<Transition>> StartAsync(
         string templateKey, HouseholdId? householdId, IReadOnlyDictionary<string, LocalDate> anchors, string actor,
-        string? triggerKey, IReadOnlyDictionary<string, string>? standIns, CancellationToken cancellationToken = default) =>
-        InTransactionAsync("start-process", actor, async () =>
+        string? triggerKey, IReadOnlyDictionary<string, string>? standIns, CancellationToken cancellationToken = default)
+    {
+        // The firm and staff are read before queueing for SQLite's single writer, so concurrent starts read them side
+        // by side rather than one after another inside the gate. (A transition reads their stamp with its process.)
+        await DirectoryAsync(cancellationToken);
+        return await InTransactionAsync("start-process", actor, async () =>
         {
             var version = await TemplateVersions.LatestAsync(db, templateKey, cancellationToken);
             if (version is null)
@@ -63,6 +67,7 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
 
             return await StartTrackedAsync(version.Id, householdId, anchors, actor, triggerKey, standIns, cancellationToken);
         }, cancellationToken);
+    }
 
     public Task<Result<Transition>> CompleteAsync(TaskId taskId, string actor, string? note = null, CancellationToken cancellationToken = default) =>
         TransitionAsync("complete-task", taskId, actor, (instance, template, task, context) =>
@@ -110,7 +115,7 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
             var template = await TemplateAsync(instance.TemplateVersionId, cancellationToken);
             var context = await ContextAsync(_directory.Firm, instance.HouseholdId, template, cancellationToken);
             return step(instance, template, instance.Tasks.Single(t => t.Id == taskId), context);
-        }, then: async transition => await FollowOnAsync(transition.Events, actor, cancellationToken), readsDirectory: true, cancellationToken);
+        }, then: async transition => await FollowOnAsync(transition.Events, actor, cancellationToken), cancellationToken);
 
     /// <summary>
     /// A task of the process this service has just moved, as the work lists show it. It is built from what the
@@ -228,27 +233,19 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
     }
 
     private Task<Result<T>> InTransactionAsync<T>(string operation, string actor, Func<Task<Result<T>>> work, CancellationToken cancellationToken) =>
-        InTransactionAsync(operation, actor, work, then: null, readsDirectory: false, cancellationToken);
+        InTransactionAsync(operation, actor, work, then: null, cancellationToken);
 
     /// <param name="decide">Reads what the change needs and makes it on tracked entities. When <paramref name="then"/> is
     /// given, it must not write to the database: on SQLite it then runs before the writer's turn, outside the transaction.</param>
     /// <param name="then">Work that must see the transaction (it reads and writes), after a successful decision.</param>
-    /// <param name="readsDirectory">The decision reads the directory stamp in its own first query, so it is not read here.</param>
     private async Task<Result<T>> InTransactionAsync<T>(
-        string operation, string actor, Func<Task<Result<T>>> decide, Func<T, Task>? then, bool readsDirectory, CancellationToken cancellationToken)
+        string operation, string actor, Func<Task<Result<T>>> decide, Func<T, Task>? then, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
             db.ChangeTracker.Clear();
             db.Actor = actor;
             db.Operation = operation;
-
-            // Read what every operation needs before queueing for SQLite's single writer, so concurrent
-            // requests do these reads side by side rather than one after another inside the gate.
-            if (!readsDirectory)
-            {
-                await DirectoryAsync(cancellationToken);
-            }
 
             // With a decision that only reads, SQLite decides before its writer's turn as well, which leaves the turn
             // to the save. This is how PostgreSQL's read-committed transaction already works: the rows' version columns
