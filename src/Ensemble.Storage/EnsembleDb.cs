@@ -51,6 +51,8 @@ public abstract class EnsembleDb : DbContext
 
     public DbSet<DirectoryStampRow> DirectoryStamp => Set<DirectoryStampRow>();
 
+    public DbSet<TeamStampRow> TeamStamps => Set<TeamStampRow>();
+
     public DbSet<Access.UserAccount> UserAccounts => Set<Access.UserAccount>();
 
     public DbSet<Access.ApiToken> ApiTokens => Set<Access.ApiToken>();

@@ -220,6 +220,15 @@ internal static class EnsembleModel
             b.Property(s => s.Id).ValueGeneratedNever();
         });
 
+        // Its rows and the triggers on team_assignments that write them are created by the TeamStamps migration.
+        model.Entity<TeamStampRow>(b =>
+        {
+            b.ToTable("team_stamps");
+            b.HasKey(s => s.HouseholdId);
+            b.Property(s => s.HouseholdId).HasConversion(id => id.Value, v => new HouseholdId(v)).ValueGeneratedNever();
+            b.HasOne<Household>().WithOne().HasForeignKey<TeamStampRow>(s => s.HouseholdId).OnDelete(DeleteBehavior.Cascade);
+        });
+
         ConfigureAccess(model);
         Consolidation.ConsolidationModel.Configure(model);
         Advisory.AdvisoryModel.Configure(model);

@@ -73,3 +73,14 @@ public sealed class DirectoryStampRow
 
     public long Stamp { get; init; }
 }
+
+/// <summary>
+/// One household's team stamp: moved by database trigger whenever any of its team assignments is written, so a process
+/// that keeps the household's team in memory knows from the stamp, read with the household's work, whether it is current.
+/// </summary>
+public sealed class TeamStampRow
+{
+    public Ensemble.Common.HouseholdId HouseholdId { get; init; }
+
+    public long Stamp { get; init; }
+}

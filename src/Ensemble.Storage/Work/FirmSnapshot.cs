@@ -6,16 +6,18 @@ using Microsoft.EntityFrameworkCore;
 namespace Ensemble.Storage.Work;
 
 /// <summary>
-/// The firm's settings and all its staff, as they stood at one directory stamp. Every transition routes new work
-/// through the staff's roles and absences and dates it on the firm's calendar, so rather than read both on every
-/// request, a process keeps the latest snapshot per database and reads them again only when the stamp has moved.
+/// The firm's settings, all its staff and its firm-level role holders, as they stood at one directory stamp. Every
+/// transition routes new work through the staff's roles and absences and dates it on the firm's calendar, so rather than
+/// read them on every request, a process keeps the latest snapshot per database and reads them again only when the
+/// stamp has moved.
 /// </summary>
 /// <remarks>
-/// The stamp is moved by database triggers on the firms and staff tables, inside the writing transaction, so a change
+/// The stamp is moved by database triggers on the firms and staff tables (and on firm-level team assignments), inside
+/// the writing transaction, so a change
 /// from any process (another web node, the CLI, an import) is seen by the next request after it commits. The objects
 /// are shared between requests and must only be read.
 /// </remarks>
-internal sealed record FirmSnapshot(long? Stamp, Firm Firm, IReadOnlyDictionary<StaffId, Staff> Staff)
+internal sealed record FirmSnapshot(long? Stamp, Firm Firm, IReadOnlyDictionary<StaffId, Staff> Staff, IReadOnlyList<TeamAssignment> FirmTeam)
 {
     private static readonly ConcurrentDictionary<string, FirmSnapshot> Latest = new(StringComparer.Ordinal);
     private static readonly CompiledPerModel<Func<EnsembleDb, CancellationToken, Task<long?>>> StampQuery = new(() => EF.CompileAsyncQuery(
@@ -41,7 +43,8 @@ internal sealed record FirmSnapshot(long? Stamp, Firm Firm, IReadOnlyDictionary<
 
         var firm = await WorkContextLoader.FirmAsync(db, cancellationToken);
         var staff = await db.Staff.AsNoTracking().ToDictionaryAsync(s => s.Id, cancellationToken);
-        var snapshot = new FirmSnapshot(stamp, firm, staff);
+        var firmTeam = await db.TeamAssignments.AsNoTracking().Where(a => a.HouseholdId == null).OrderBy(a => a.Id).ToListAsync(cancellationToken);
+        var snapshot = new FirmSnapshot(stamp, firm, staff, firmTeam);
 
         // A database without the stamp row (created without migrations) is read afresh every time.
         if (stamp is not null)

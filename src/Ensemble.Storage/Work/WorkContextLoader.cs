@@ -38,11 +38,12 @@ public static class WorkContextLoader
         ?? throw new InvalidOperationException("No firm is set up in this database; run `ensemble init` first.");
 
     /// <param name="staffDirectory">The firm's staff when the caller already holds them (a service reads them once); else read here.</param>
+    /// <param name="team">The firm's and the household's role holders when the caller already holds them; else read here.</param>
     public static async Task<WorkContext> LoadAsync(
         EnsembleDb db, Firm firm, HouseholdId? householdId, FactNeeds needFacts, LocalDate today,
-        IReadOnlyDictionary<StaffId, Staff>? staffDirectory = null, CancellationToken cancellationToken = default)
+        IReadOnlyDictionary<StaffId, Staff>? staffDirectory = null, IReadOnlyList<TeamAssignment>? team = null, CancellationToken cancellationToken = default)
     {
-        var assignments = await TeamAsync(db, householdId, cancellationToken);
+        var assignments = team ?? await TeamAsync(db, householdId, cancellationToken);
         var staff = staffDirectory;
         if (staff is null)
         {
@@ -85,7 +86,7 @@ public static class WorkContextLoader
         (EnsembleDb db, HouseholdId id) => db.TeamAssignments.AsNoTracking().Where(a => a.HouseholdId == null || a.HouseholdId == id)));
 
     /// <summary>The firm-wide role holders, and the household's own team when there is one.</summary>
-    private static async Task<List<TeamAssignment>> TeamAsync(EnsembleDb db, HouseholdId? householdId, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<TeamAssignment>> TeamAsync(EnsembleDb db, HouseholdId? householdId, CancellationToken cancellationToken)
     {
         var rows = householdId is { } id ? HouseholdTeam.For(db)(db, id) : FirmTeam.For(db)(db);
         var assignments = new List<TeamAssignment>();

@@ -15,8 +15,9 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
 {
     private const int Attempts = 4;
 
-    // One round trip, through primary keys, for all a transition reads besides its team: the instance that owns the task
-    // with all its tasks, its household's name (for the answer) and the directory stamp (is the firm snapshot current?).
+    // One round trip, through primary keys, for all a transition reads: the instance that owns the task with all its tasks,
+    // its household's name (for the answer), the directory stamp (is the firm snapshot current?) and the household's team
+    // stamp (is the team this process holds current?).
     // Every transition starts here, so it is compiled rather than translated each time.
     private static readonly CompiledPerModel<Func<EnsembleDb, TaskId, CancellationToken, Task<LoadedInstance?>>> InstanceOfTask = new(() => EF.CompileAsyncQuery(
         (EnsembleDb db, TaskId taskId, CancellationToken _) =>
@@ -26,7 +27,8 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
              from h in hs.DefaultIfEmpty()
              select new LoadedInstance(
                  i, h == null ? null : h.Key, h == null ? null : h.Name,
-                 db.DirectoryStamp.Where(s => s.Id == 1).Select(s => (long?)s.Stamp).FirstOrDefault()))
+                 db.DirectoryStamp.Where(s => s.Id == 1).Select(s => (long?)s.Stamp).FirstOrDefault(),
+                 db.TeamStamps.Where(s => (HouseholdId?)s.HouseholdId == i.HouseholdId).Select(s => (long?)s.Stamp).FirstOrDefault()))
             .SingleOrDefault()));
 
     private readonly ProcessEngine _engine = new(clock);
@@ -113,7 +115,10 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
             _directory = await FirmSnapshot.AtAsync(db, loaded.DirectoryStamp, _directory, cancellationToken);
             var instance = loaded.Instance;
             var template = await TemplateAsync(instance.TemplateVersionId, cancellationToken);
-            var context = await ContextAsync(_directory.Firm, instance.HouseholdId, template, cancellationToken);
+            var team = instance.HouseholdId is { } household
+                ? [.. _directory.FirmTeam, .. await HouseholdTeams.AtAsync(db, household, loaded.TeamStamp, cancellationToken)]
+                : _directory.FirmTeam;
+            var context = await ContextAsync(_directory.Firm, instance.HouseholdId, template, team, cancellationToken);
             return step(instance, template, instance.Tasks.Single(t => t.Id == taskId), context);
         }, then: async transition => await FollowOnAsync(transition.Events, actor, cancellationToken), cancellationToken);
 
@@ -141,7 +146,7 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
     {
         var template = await TemplateAsync(versionId, cancellationToken);
         var firm = await FirmAsync(cancellationToken);
-        var context = await ContextAsync(firm, householdId, template, cancellationToken);
+        var context = await ContextAsync(firm, householdId, template, team: null, cancellationToken);
         var result = _engine.Start(template, versionId, new StartRequest(householdId, anchors, actor, triggerKey, standIns), context);
         if (!result.IsSuccess)
         {
@@ -226,10 +231,13 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
         return template;
     }
 
-    private async Task<WorkContext> ContextAsync(Ensemble.Practice.Firm firm, HouseholdId? householdId, ProcessTemplate template, CancellationToken cancellationToken)
+    /// <param name="team">The firm's and the household's role holders when the caller holds them; null: read here.</param>
+    private async Task<WorkContext> ContextAsync(
+        Ensemble.Practice.Firm firm, HouseholdId? householdId, ProcessTemplate template, IReadOnlyList<Ensemble.Practice.TeamAssignment>? team,
+        CancellationToken cancellationToken)
     {
         var staff = (await DirectoryAsync(cancellationToken)).Staff;
-        return await WorkContextLoader.LoadAsync(db, firm, householdId, WorkContextLoader.NeedsFacts(template), firm.Today(clock), staff, cancellationToken);
+        return await WorkContextLoader.LoadAsync(db, firm, householdId, WorkContextLoader.NeedsFacts(template), firm.Today(clock), staff, team, cancellationToken);
     }
 
     private Task<Result<T>> InTransactionAsync<T>(string operation, string actor, Func<Task<Result<T>>> work, CancellationToken cancellationToken) =>
@@ -293,5 +301,5 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
         }
     }
 
-    private sealed record LoadedInstance(ProcessInstance Instance, string? HouseholdKey, string? HouseholdName, long? DirectoryStamp);
+    private sealed record LoadedInstance(ProcessInstance Instance, string? HouseholdKey, string? HouseholdName, long? DirectoryStamp, long? TeamStamp);
 }

@@ -12,7 +12,7 @@ namespace Ensemble.Storage.CompiledModels.Postgres
     public partial class PostgresEnsembleDbModel
     {
         private PostgresEnsembleDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("81c1c2a0-c226-4c72-9735-7c4deff212c5"), entityTypeCount: 49)
+            : base(skipDetectChanges: false, modelId: new Guid("3a0a97be-eab7-48ea-93d0-70bf3b0b1b97"), entityTypeCount: 50)
         {
         }
 
@@ -65,6 +65,7 @@ namespace Ensemble.Storage.CompiledModels.Postgres
             var directoryStampRow = DirectoryStampRowEntityType.Create(this);
             var periodicCursor = PeriodicCursorEntityType.Create(this);
             var serviceSettingsRow = ServiceSettingsRowEntityType.Create(this);
+            var teamStampRow = TeamStampRowEntityType.Create(this);
             var dueTimer = DueTimerEntityType.Create(this);
             var triggerOccurrence = TriggerOccurrenceEntityType.Create(this);
 
@@ -108,6 +109,7 @@ namespace Ensemble.Storage.CompiledModels.Postgres
             FactSheetRowEntityType.CreateForeignKey1(factSheetRow, household);
             SourceImportRowEntityType.CreateForeignKey1(sourceImportRow, dataSource);
             SourceValueRowEntityType.CreateForeignKey1(sourceValueRow, household);
+            TeamStampRowEntityType.CreateForeignKey1(teamStampRow, household);
 
             AlertEntityType.CreateAnnotations(alert);
             AlertChangeEntityType.CreateAnnotations(alertChange);
@@ -156,6 +158,7 @@ namespace Ensemble.Storage.CompiledModels.Postgres
             DirectoryStampRowEntityType.CreateAnnotations(directoryStampRow);
             PeriodicCursorEntityType.CreateAnnotations(periodicCursor);
             ServiceSettingsRowEntityType.CreateAnnotations(serviceSettingsRow);
+            TeamStampRowEntityType.CreateAnnotations(teamStampRow);
             DueTimerEntityType.CreateAnnotations(dueTimer);
             TriggerOccurrenceEntityType.CreateAnnotations(triggerOccurrence);
 

@@ -11,7 +11,7 @@ namespace Ensemble.Storage.CompiledModels.Sqlite
     public partial class SqliteEnsembleDbModel
     {
         private SqliteEnsembleDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("d46d5426-81f6-425a-b272-d542a31c5727"), entityTypeCount: 49)
+            : base(skipDetectChanges: false, modelId: new Guid("78908281-b874-405a-a4cd-0bb3194ee7f2"), entityTypeCount: 50)
         {
         }
 
@@ -64,6 +64,7 @@ namespace Ensemble.Storage.CompiledModels.Sqlite
             var directoryStampRow = DirectoryStampRowEntityType.Create(this);
             var periodicCursor = PeriodicCursorEntityType.Create(this);
             var serviceSettingsRow = ServiceSettingsRowEntityType.Create(this);
+            var teamStampRow = TeamStampRowEntityType.Create(this);
             var dueTimer = DueTimerEntityType.Create(this);
             var triggerOccurrence = TriggerOccurrenceEntityType.Create(this);
 
@@ -107,6 +108,7 @@ namespace Ensemble.Storage.CompiledModels.Sqlite
             FactSheetRowEntityType.CreateForeignKey1(factSheetRow, household);
             SourceImportRowEntityType.CreateForeignKey1(sourceImportRow, dataSource);
             SourceValueRowEntityType.CreateForeignKey1(sourceValueRow, household);
+            TeamStampRowEntityType.CreateForeignKey1(teamStampRow, household);
 
             AlertEntityType.CreateAnnotations(alert);
             AlertChangeEntityType.CreateAnnotations(alertChange);
@@ -155,6 +157,7 @@ namespace Ensemble.Storage.CompiledModels.Sqlite
             DirectoryStampRowEntityType.CreateAnnotations(directoryStampRow);
             PeriodicCursorEntityType.CreateAnnotations(periodicCursor);
             ServiceSettingsRowEntityType.CreateAnnotations(serviceSettingsRow);
+            TeamStampRowEntityType.CreateAnnotations(teamStampRow);
             DueTimerEntityType.CreateAnnotations(dueTimer);
             TriggerOccurrenceEntityType.CreateAnnotations(triggerOccurrence);
 

@@ -2657,6 +2657,22 @@ namespace Ensemble.Storage.Migrations.Postgres
                     b.ToTable("service_settings", (string)null);
                 });
 
+            modelBuilder.Entity("Ensemble.Storage.TeamStampRow", b =>
+                {
+                    b.Property<long>("HouseholdId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("household_id");
+
+                    b.Property<long>("Stamp")
+                        .HasColumnType("bigint")
+                        .HasColumnName("stamp");
+
+                    b.HasKey("HouseholdId")
+                        .HasName("pk_team_stamps");
+
+                    b.ToTable("team_stamps", (string)null);
+                });
+
             modelBuilder.Entity("Ensemble.Storage.Timers.DueTimer", b =>
                 {
                     b.Property<long>("Id")
@@ -3103,6 +3119,16 @@ namespace Ensemble.Storage.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_source_values_households_household_id");
+                });
+
+            modelBuilder.Entity("Ensemble.Storage.TeamStampRow", b =>
+                {
+                    b.HasOne("Ensemble.Households.Household", null)
+                        .WithOne()
+                        .HasForeignKey("Ensemble.Storage.TeamStampRow", "HouseholdId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_team_stamps_households_household_id");
                 });
 
             modelBuilder.Entity("Ensemble.Communications.Campaigns.Campaign", b =>

@@ -2604,6 +2604,22 @@ namespace Ensemble.Storage.Migrations.Sqlite
                     b.ToTable("service_settings", (string)null);
                 });
 
+            modelBuilder.Entity("Ensemble.Storage.TeamStampRow", b =>
+                {
+                    b.Property<long>("HouseholdId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("household_id");
+
+                    b.Property<long>("Stamp")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("stamp");
+
+                    b.HasKey("HouseholdId")
+                        .HasName("pk_team_stamps");
+
+                    b.ToTable("team_stamps", (string)null);
+                });
+
             modelBuilder.Entity("Ensemble.Storage.Timers.DueTimer", b =>
                 {
                     b.Property<long>("Id")
@@ -3048,6 +3064,16 @@ namespace Ensemble.Storage.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_source_values_households_household_id");
+                });
+
+            modelBuilder.Entity("Ensemble.Storage.TeamStampRow", b =>
+                {
+                    b.HasOne("Ensemble.Households.Household", null)
+                        .WithOne()
+                        .HasForeignKey("Ensemble.Storage.TeamStampRow", "HouseholdId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_team_stamps_households_household_id");
                 });
 
             modelBuilder.Entity("Ensemble.Communications.Campaigns.Campaign", b =>
