@@ -15,7 +15,10 @@ public sealed record CliResult(int ExitCode, string Output, string Error)
 /// </summary>
 public sealed class Cli(DatabaseLocation location, string now = "2026-11-24T15:00:00Z")
 {
-    private static readonly string Program = Path.Combine(AppContext.BaseDirectory, "ensemble.dll");
+    // build/test.sh points this at the program published ahead-of-time compiled, as installed; else the plain build.
+    private static readonly string Program = Environment.GetEnvironmentVariable("ENSEMBLE_TEST_CLI") is { Length: > 0 } published
+        ? published
+        : Path.Combine(AppContext.BaseDirectory, "ensemble.dll");
 
     public string WorkingDirectory { get; } = Directory.CreateTempSubdirectory("ensemble-cli-").FullName;
 
