@@ -32,6 +32,30 @@ public sealed class HouseholdTeamsTests
 
     [Theory]
     [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task AHouseholdsTeam_IsReadAgainOnlyWhenItsStampHasMoved(StorageProvider provider)
+    {
+        await using var s = await PracticeScenario.CreateAsync(provider, Templates.File(Templates.MeetingPrep));
+        var first = await StartAsync(s, new LocalDate(2026, 12, 7));
+        var second = await StartAsync(s, new LocalDate(2026, 12, 8));
+        var third = await StartAsync(s, new LocalDate(2026, 12, 9));
+        Assert.Equal(s.Staff["dan"], await ActivatedAssigneeAsync(s, first));
+        var stamp = await StampAsync(s.Db, s.Household.Value);
+
+        // The role is handed to erin, and then the stamp is put back by hand, which no real write does: the process
+        // cannot tell, so it still routes by the team it holds. That is how it spares the read.
+        var erin = s.Staff["erin"].Value;
+        var household = s.Household.Value;
+        await s.Db.Database.ExecuteSqlAsync($"UPDATE team_assignments SET staff_id = {erin}, backups = '' WHERE household_id = {household} AND role_key = 'wealth-partner'");
+        await s.Db.Database.ExecuteSqlAsync($"UPDATE team_stamps SET stamp = {stamp} WHERE household_id = {household}");
+        Assert.Equal(s.Staff["dan"], await ActivatedAssigneeAsync(s, second));
+
+        // Once the stamp moves, the team is read again.
+        await s.Db.Database.ExecuteSqlAsync($"UPDATE team_stamps SET stamp = {stamp + 1} WHERE household_id = {household}");
+        Assert.Equal(s.Staff["erin"], await ActivatedAssigneeAsync(s, third));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
     public async Task AFirmLevelHolderChangedByAnotherProcess_CoversWhatTheHouseholdsTeamLacks_FromTheNextCompletion(StorageProvider provider)
     {
         await using var s = await PracticeScenario.CreateAsync(provider, Templates.File(Templates.MeetingPrep));
