@@ -12,10 +12,9 @@ namespace Ensemble.Storage.Work;
 /// stamp has moved.
 /// </summary>
 /// <remarks>
-/// The stamp is moved by database triggers on the firms and staff tables (and on firm-level team assignments), inside
-/// the writing transaction, so a change
-/// from any process (another web node, the CLI, an import) is seen by the next request after it commits. The objects
-/// are shared between requests and must only be read.
+/// The stamp is moved by database triggers on the firms and staff tables and on firm-level team assignments, inside
+/// the writing transaction, so a change from any process (another web node, the CLI, an import) is seen by the next
+/// request after it commits. The objects are shared between requests and must only be read.
 /// </remarks>
 internal sealed record FirmSnapshot(long? Stamp, Firm Firm, IReadOnlyDictionary<StaffId, Staff> Staff, IReadOnlyList<TeamAssignment> FirmTeam)
 {
