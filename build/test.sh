@@ -72,8 +72,10 @@ find "${TMPDIR:-/tmp}/ensemble-tests" -mindepth 1 -mmin +1440 -delete 2>/dev/nul
 # The CLI tests start the `ensemble` program hundreds of times. Published ahead-of-time compiled (ReadyToRun), as a
 # user would install it, each start costs about half the CPU that JIT-compiling EF Core afresh does. Without it (say,
 # offline with no crossgen package) the tests run the plain build instead.
+# The runtime is named with -r, which (unlike --use-current-runtime) leaves the libraries built as the tests build them.
 cli=artifacts/test-cli
-if dotnet publish src/Ensemble.Cli -c Release --use-current-runtime --self-contained false -p:PublishReadyToRun=true -o "$cli" >"${TMPDIR:-/tmp}/ensemble-cli-publish.log" 2>&1; then
+rid=$(dotnet --info | awk '/^ *RID:/ { print $2; exit }')
+if [[ -n $rid ]] && dotnet publish src/Ensemble.Cli -c Release -r "$rid" --self-contained false -p:PublishReadyToRun=true -o "$cli" >"${TMPDIR:-/tmp}/ensemble-cli-publish.log" 2>&1; then
   export ENSEMBLE_TEST_CLI=$PWD/$cli/ensemble.dll
 else
   echo "Publishing the CLI ahead-of-time compiled failed (see ${TMPDIR:-/tmp}/ensemble-cli-publish.log); the CLI tests run the plain build." >&2
