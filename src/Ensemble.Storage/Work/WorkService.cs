@@ -265,7 +265,9 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
                 return decided;
             }
 
-            using var turn = await WriteGate.EnterAsync(db, cancellationToken);
+            // Disposed after the transaction, so the turn ends once it has committed or rolled back, and then waits
+            // for the commit to reach the disk.
+            await using var turn = await GroupCommitTurn.EnterAsync(db, cancellationToken);
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
 
             // A failed save rolls the whole transaction back and runs it again, so EF Core's savepoint around
@@ -287,6 +289,7 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
 
                 await db.SaveChangesAsync(cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
+                turn.Committed();
                 return result;
             }
             catch (DbUpdateException ex) when (attempt < Attempts && Conflicts.IsRetryable(ex))
