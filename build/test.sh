@@ -66,6 +66,16 @@ if ! /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null; then
   fi
 fi
 
+# Browser tests drive Debian's Chromium (or the one ENSEMBLE_CHROMIUM names) headless through Playwright.
+if [[ -z ${ENSEMBLE_CHROMIUM:-} && ! -x /usr/lib/chromium/chromium ]]; then
+  if [[ $(id -u) == 0 ]]; then
+    echo "Installing Chromium (Debian package) for the browser tests…"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+  else
+    echo "The browser tests need Debian's chromium package (or ENSEMBLE_CHROMIUM naming a Chromium); they will fail without it." >&2
+  fi
+fi
+
 # SQLite test databases from runs more than a day old (a crashed run cannot clean up after itself).
 find "${TMPDIR:-/tmp}/ensemble-tests" -mindepth 1 -mmin +1440 -delete 2>/dev/null
 
