@@ -208,8 +208,8 @@ internal static class ServiceCalendarWriter
         {
             if (db.Provider == StorageProvider.Sqlite)
             {
-                restore = await ScalarAsync(db, "PRAGMA cache_size", ct);
-                await ScalarAsync(db, $"PRAGMA cache_size = -{LargeCacheKib.ToString(CultureInfo.InvariantCulture)}", ct);
+                restore = await SqlScalar.ReadAsync(db, "PRAGMA cache_size", ct);
+                await SqlScalar.ReadAsync(db, $"PRAGMA cache_size = -{LargeCacheKib.ToString(CultureInfo.InvariantCulture)}", ct);
             }
 
             return await work();
@@ -218,18 +218,11 @@ internal static class ServiceCalendarWriter
         {
             if (restore is not null)
             {
-                await ScalarAsync(db, $"PRAGMA cache_size = {restore}", CancellationToken.None);
+                await SqlScalar.ReadAsync(db, $"PRAGMA cache_size = {restore}", CancellationToken.None);
             }
 
             await db.Database.CloseConnectionAsync();
         }
-    }
-
-    private static async Task<string> ScalarAsync(EnsembleDb db, string sql, CancellationToken ct)
-    {
-        await using var command = db.Database.GetDbConnection().CreateCommand();
-        command.CommandText = sql;
-        return Convert.ToString(await command.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture) ?? "";
     }
 
     /// <summary>One chunk in one transaction, in turn with the process's other SQLite writers: the rows, then their audit events, then commit.</summary>

@@ -142,7 +142,7 @@ public sealed class BulkStarter(EnsembleDb db, IClock clock)
             db.ChangeTracker.Clear();
             foreach (var sql in restore)
             {
-                await ScalarAsync(db, sql, CancellationToken.None);
+                await SqlScalar.ReadAsync(db, sql, CancellationToken.None);
             }
 
             await db.Database.CloseConnectionAsync();
@@ -232,21 +232,14 @@ public sealed class BulkStarter(EnsembleDb db, IClock clock)
     {
         if (db.Provider == StorageProvider.PostgreSql)
         {
-            run.InstanceSequence = await ScalarAsync(db, "SELECT pg_get_serial_sequence('process_instances', 'id')", ct);
-            run.TaskSequence = await ScalarAsync(db, "SELECT pg_get_serial_sequence('work_tasks', 'id')", ct);
+            run.InstanceSequence = await SqlScalar.ReadAsync(db, "SELECT pg_get_serial_sequence('process_instances', 'id')", ct);
+            run.TaskSequence = await SqlScalar.ReadAsync(db, "SELECT pg_get_serial_sequence('work_tasks', 'id')", ct);
             return [];
         }
 
-        var cacheSize = await ScalarAsync(db, "PRAGMA cache_size", ct);
-        await ScalarAsync(db, $"PRAGMA cache_size = -{SqliteCacheKib.ToString(CultureInfo.InvariantCulture)}", ct);
+        var cacheSize = await SqlScalar.ReadAsync(db, "PRAGMA cache_size", ct);
+        await SqlScalar.ReadAsync(db, $"PRAGMA cache_size = -{SqliteCacheKib.ToString(CultureInfo.InvariantCulture)}", ct);
         return [$"PRAGMA cache_size = {cacheSize}"];
-    }
-
-    private static async Task<string> ScalarAsync(EnsembleDb context, string sql, CancellationToken ct)
-    {
-        await using var command = context.Database.GetDbConnection().CreateCommand();
-        command.CommandText = sql;
-        return Convert.ToString(await command.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture) ?? "";
     }
 
     /// <summary>

@@ -1,0 +1,19 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+
+namespace Ensemble.Storage;
+
+/// <summary>
+/// One statement on the context's own connection, outside EF Core's command pipeline: for pragmas and settings that
+/// belong to that connection. The caller keeps the connection open for as long as the setting must hold.
+/// </summary>
+internal static class SqlScalar
+{
+    /// <summary>The first column of the first row as invariant text, or "" when there is none.</summary>
+    public static async Task<string> ReadAsync(EnsembleDb db, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToString(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) ?? "";
+    }
+}
