@@ -18,7 +18,8 @@ namespace Ensemble.Storage;
 /// </remarks>
 internal sealed class GroupCommitTurn : IAsyncDisposable
 {
-    private static readonly ConcurrentDictionary<string, bool> InWalMode = new(StringComparer.Ordinal);
+    // Each database's log, by connection string, or null for one in memory or not in WAL mode: found once, not per turn.
+    private static readonly ConcurrentDictionary<string, WalSync?> Logs = new(StringComparer.Ordinal);
 
     private readonly EnsembleDb? _db;
     private readonly IDisposable _gate;
@@ -36,8 +37,8 @@ internal sealed class GroupCommitTurn : IAsyncDisposable
     public static async Task<GroupCommitTurn> EnterAsync(EnsembleDb db, CancellationToken cancellationToken)
     {
         var gate = await WriteGate.EnterAsync(db, cancellationToken);
-        var path = db.Provider == StorageProvider.Sqlite ? FileOf(db) : null;
-        if (path is null)
+        var connectionString = db.Provider == StorageProvider.Sqlite ? db.Database.GetConnectionString() : null;
+        if (connectionString is null || (Logs.TryGetValue(connectionString, out var known) && known is null))
         {
             return new GroupCommitTurn(null, gate, null);
         }
@@ -45,19 +46,15 @@ internal sealed class GroupCommitTurn : IAsyncDisposable
         try
         {
             await db.Database.OpenConnectionAsync(cancellationToken);
-            if (!InWalMode.TryGetValue(path, out var wal))
-            {
-                wal = InWalMode[path] = string.Equals(await ScalarAsync(db, "PRAGMA journal_mode"), "wal", StringComparison.OrdinalIgnoreCase);
-            }
-
-            if (!wal)
+            var log = known ?? (Logs[connectionString] = await LogOfAsync(db, connectionString, cancellationToken));
+            if (log is null)
             {
                 await db.Database.CloseConnectionAsync();
                 return new GroupCommitTurn(null, gate, null);
             }
 
-            await ScalarAsync(db, "PRAGMA synchronous=NORMAL");
-            return new GroupCommitTurn(db, gate, WalSync.For(path));
+            await SqlScalar.ReadAsync(db, "PRAGMA synchronous=NORMAL", cancellationToken);
+            return new GroupCommitTurn(db, gate, log);
         }
         catch
         {
@@ -80,7 +77,7 @@ internal sealed class GroupCommitTurn : IAsyncDisposable
 
         try
         {
-            await ScalarAsync(_db, "PRAGMA synchronous=FULL");
+            await SqlScalar.ReadAsync(_db, "PRAGMA synchronous=FULL", CancellationToken.None);
         }
         catch
         {
@@ -100,17 +97,16 @@ internal sealed class GroupCommitTurn : IAsyncDisposable
         }
     }
 
-    private static string? FileOf(EnsembleDb db)
+    /// <summary>The log of the database on <paramref name="db"/>'s open connection, or null when it has none to flush.</summary>
+    private static async Task<WalSync?> LogOfAsync(EnsembleDb db, string connectionString, CancellationToken cancellationToken)
     {
-        var builder = new SqliteConnectionStringBuilder(db.Database.GetConnectionString());
-        var inMemory = builder.Mode == SqliteOpenMode.Memory || builder.DataSource is "" or ":memory:";
-        return inMemory ? null : Path.GetFullPath(builder.DataSource);
-    }
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        if (builder.Mode == SqliteOpenMode.Memory || builder.DataSource is "" or ":memory:")
+        {
+            return null;
+        }
 
-    private static async Task<string?> ScalarAsync(EnsembleDb db, string sql)
-    {
-        await using var command = db.Database.GetDbConnection().CreateCommand();
-        command.CommandText = sql;
-        return (await command.ExecuteScalarAsync())?.ToString();
+        var journal = await SqlScalar.ReadAsync(db, "PRAGMA journal_mode", cancellationToken);
+        return string.Equals(journal, "wal", StringComparison.OrdinalIgnoreCase) ? WalSync.For(builder.DataSource) : null;
     }
 }
