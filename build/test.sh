@@ -53,7 +53,9 @@ if ((start_postgres)); then
       -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $PGROOT -c max_connections=300" start >/dev/null \
       || { echo "PostgreSQL did not start; see $PGROOT/log" >&2; exit 2; }
   fi
-  export ENSEMBLE_TEST_POSTGRES="Host=127.0.0.1;Port=$PGPORT;Username=postgres;Password=$PGPASSWORD_TEST;Database=postgres"
+  # DROP DATABASE waits for a checkpoint; with the browser tests running beside the two-node test on a slow disk
+  # that took longer than Npgsql's default 30 s once. Statements get five minutes here; a test still fails on its own.
+  export ENSEMBLE_TEST_POSTGRES="Host=127.0.0.1;Port=$PGPORT;Username=postgres;Password=$PGPASSWORD_TEST;Database=postgres;Command Timeout=300"
 fi
 
 # Email tests send to a real SMTP server: Debian's aiosmtpd, started by the tests themselves.
