@@ -17,7 +17,7 @@ internal static class Output
         {
             ErrorKind.Invalid => 2,
             ErrorKind.NotFound => 3,
-            ErrorKind.Conflict => 4,
+            ErrorKind.Conflict or ErrorKind.Stale => 4,
             _ => 5,
         };
     }

@@ -7,6 +7,9 @@ public enum ErrorKind
     NotFound,
     Conflict,
     Forbidden,
+
+    /// <summary>The thing changed since the caller read it (a version they named no longer holds).</summary>
+    Stale,
 }
 
 /// <summary>An expected failure: a kind and a sentence a user can act on.</summary>
@@ -16,6 +19,7 @@ public sealed record Error(ErrorKind Kind, string Message)
     public static Error NotFound(string message) => new(ErrorKind.NotFound, message);
     public static Error Conflict(string message) => new(ErrorKind.Conflict, message);
     public static Error Forbidden(string message) => new(ErrorKind.Forbidden, message);
+    public static Error Stale(string message) => new(ErrorKind.Stale, message);
 
     public override string ToString() => Message;
 }

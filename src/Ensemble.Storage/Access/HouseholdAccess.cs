@@ -1,4 +1,5 @@
 using Ensemble.Common;
+using Ensemble.Practice;
 using Ensemble.Processes.Running;
 using Microsoft.EntityFrameworkCore;
 
@@ -32,7 +33,7 @@ public sealed class HouseholdAccess(EnsembleDb db)
 
         // A household's team is a handful of rows found through its index; backups are checked in memory.
         var team = await db.TeamAssignments.AsNoTracking().Where(a => a.HouseholdId == householdId).ToListAsync(cancellationToken);
-        return team.Any(a => a.CoverageOrder().Contains(caller.StaffId));
+        return IsOnTeam(caller, team);
     }
 
     /// <summary>
@@ -54,6 +55,19 @@ public sealed class HouseholdAccess(EnsembleDb db)
             : caller.Roles.Contains(task.RoleKey);
     }
 
+    /// <summary>
+    /// The same decision as <see cref="CanSeeTaskAsync(Caller, TaskOwner, CancellationToken)"/>, for a caller that has
+    /// already read the task's household team (its own rows, backups included; empty for firm-level work).
+    /// </summary>
+    public static bool CanSeeTask(Caller caller, TaskOwner task, IEnumerable<TeamAssignment> householdTeam)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(task);
+        return caller.SeesWholeFirm
+            || task.AssigneeId == caller.StaffId
+            || (task.HouseholdId is null ? caller.Roles.Contains(task.RoleKey) : IsOnTeam(caller, householdTeam));
+    }
+
     /// <summary>The ids of the households the caller may see, or null for "all of them".</summary>
     public async Task<HashSet<long>?> VisibleHouseholdIdsAsync(Caller caller, CancellationToken cancellationToken = default)
     {
@@ -70,4 +84,6 @@ public sealed class HouseholdAccess(EnsembleDb db)
             .ToListAsync(cancellationToken);
         return ids.ToHashSet();
     }
+
+    private static bool IsOnTeam(Caller caller, IEnumerable<TeamAssignment> team) => team.Any(a => a.CoverageOrder().Contains(caller.StaffId));
 }

@@ -1,6 +1,7 @@
 using Ensemble.Common;
 using Ensemble.Processes.Running;
 using Ensemble.Processes.Templates;
+using Ensemble.Storage.Access;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
 
@@ -71,20 +72,66 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
         }, cancellationToken);
     }
 
+    /// <summary>Completes a task as the firm's own operator (the CLI, imports, tests): nobody's access is checked.</summary>
     public Task<Result<Transition>> CompleteAsync(TaskId taskId, string actor, string? note = null, CancellationToken cancellationToken = default) =>
-        TransitionAsync("complete-task", taskId, actor, (instance, template, task, context) =>
+        TransitionAsync("complete-task", taskId, actor, check: null, (instance, template, task, context) =>
             _engine.Complete(instance, template, task, actor, note, context), cancellationToken);
 
+    /// <summary>Completes a task for a signed-in caller, who must pass <paramref name="check"/> on the task as loaded.</summary>
+    public Task<Result<Transition>> CompleteAsync(TaskId taskId, TaskCheck check, string? note, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(check);
+        var actor = check.Caller.Handle;
+        return TransitionAsync("complete-task", taskId, actor, check, (instance, template, task, context) =>
+            _engine.Complete(instance, template, task, actor, note, context), cancellationToken);
+    }
+
+    /// <summary>Skips a task as the firm's own operator: nobody's access is checked.</summary>
     public Task<Result<Transition>> SkipAsync(TaskId taskId, string actor, string reason, CancellationToken cancellationToken = default) =>
-        TransitionAsync("skip-task", taskId, actor, (instance, template, task, context) =>
+        TransitionAsync("skip-task", taskId, actor, check: null, (instance, template, task, context) =>
             _engine.Skip(instance, template, task, actor, reason, context), cancellationToken);
+
+    /// <summary>Skips a task for a signed-in caller, who must pass <paramref name="check"/> on the task as loaded.</summary>
+    public Task<Result<Transition>> SkipAsync(TaskId taskId, TaskCheck check, string reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(check);
+        var actor = check.Caller.Handle;
+        return TransitionAsync("skip-task", taskId, actor, check, (instance, template, task, context) =>
+            _engine.Skip(instance, template, task, actor, reason, context), cancellationToken);
+    }
 
     /// <summary>Marks a task as being worked on, so colleagues see it is in hand.</summary>
     public Task<Result<WorkTask>> BeginAsync(TaskId taskId, string actor, CancellationToken cancellationToken = default) =>
+        BeginAsync(taskId, actor, check: null, cancellationToken);
+
+    /// <summary>Marks a task as being worked on for a signed-in caller, who must pass <paramref name="check"/> on it.</summary>
+    public Task<Result<WorkTask>> BeginAsync(TaskId taskId, TaskCheck check, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(check);
+        return BeginAsync(taskId, check.Caller.Handle, check, cancellationToken);
+    }
+
+    private Task<Result<WorkTask>> BeginAsync(TaskId taskId, string actor, TaskCheck? check, CancellationToken cancellationToken) =>
         InTransactionAsync("begin-task", actor, async () =>
         {
             var task = await db.Tasks.SingleOrDefaultAsync(t => t.Id == taskId, cancellationToken);
-            return task is null ? Error.NotFound($"There is no task {taskId}.") : task.Start(clock.GetCurrentInstant());
+            if (task is null)
+            {
+                return Error.NotFound($"There is no task {taskId}.");
+            }
+
+            if (check is not null)
+            {
+                var householdTeam = check.NeedsTeam(task) && task.HouseholdId is { } household
+                    ? await HouseholdTeams.AtAsync(db, household, stamp: null, cancellationToken)
+                    : [];
+                if (check.Refusal(task, householdTeam) is { } refused)
+                {
+                    return refused;
+                }
+            }
+
+            return task.Start(clock.GetCurrentInstant());
         }, cancellationToken);
 
     public Task<Result<ProcessInstance>> CancelAsync(InstanceId instanceId, string actor, string reason, CancellationToken cancellationToken = default) =>
@@ -100,8 +147,9 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
             return result.IsSuccess ? result.Value.Instance : (Result<ProcessInstance>)result.Error!;
         }, cancellationToken);
 
+    /// <param name="check">What the caller must pass on the task as loaded, before anything moves; null: not checked.</param>
     private Task<Result<Transition>> TransitionAsync(
-        string operation, TaskId taskId, string actor,
+        string operation, TaskId taskId, string actor, TaskCheck? check,
         Func<ProcessInstance, ProcessTemplate, WorkTask, WorkContext, Result<Transition>> step, CancellationToken cancellationToken) =>
         InTransactionAsync(operation, actor, decide: async () =>
         {
@@ -114,12 +162,21 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
             _loaded = loaded;
             _directory = await FirmSnapshot.AtAsync(db, loaded.DirectoryStamp, _directory, cancellationToken);
             var instance = loaded.Instance;
+            var task = instance.Tasks.Single(t => t.Id == taskId);
+            IReadOnlyList<Ensemble.Practice.TeamAssignment> householdTeam = instance.HouseholdId is { } household
+                ? await HouseholdTeams.AtAsync(db, household, loaded.TeamStamp, cancellationToken)
+                : [];
+
+            // The team that routes the next tasks also decides the caller's access: one read serves both.
+            if (check?.Refusal(task, householdTeam) is { } refused)
+            {
+                return refused;
+            }
+
             var template = await TemplateAsync(instance.TemplateVersionId, cancellationToken);
-            var team = instance.HouseholdId is { } household
-                ? [.. _directory.FirmTeam, .. await HouseholdTeams.AtAsync(db, household, loaded.TeamStamp, cancellationToken)]
-                : _directory.FirmTeam;
+            var team = instance.HouseholdId is null ? _directory.FirmTeam : [.. _directory.FirmTeam, .. householdTeam];
             var context = await ContextAsync(_directory.Firm, instance.HouseholdId, template, team, cancellationToken);
-            return step(instance, template, instance.Tasks.Single(t => t.Id == taskId), context);
+            return step(instance, template, task, context);
         }, then: async transition => await FollowOnAsync(transition.Events, actor, cancellationToken), cancellationToken);
 
     /// <summary>

@@ -101,6 +101,9 @@ internal sealed class AccessMiddleware(RequestDelegate next)
                 return await access.CanSeeTaskAsync(caller, task, cancellationToken) ? Verdict.Allowed : Verdict.Forbidden($"Task {id} belongs to a household whose team you are not on.");
             }
 
+            case AccessKind.TaskTransition:
+                return TryId(context, out _) ? Verdict.Allowed : Verdict.NotFound("There is no such task.");
+
             case AccessKind.Process:
             {
                 if (!TryId(context, out var id))

@@ -18,6 +18,13 @@ public enum AccessKind
     /// <summary>The task named by the route's <c>id</c>, through its household.</summary>
     Task,
 
+    /// <summary>
+    /// The same rule as <see cref="Task"/>, decided by the transition itself on the task it loads (a <c>TaskCheck</c>),
+    /// so the hottest write reads the task once. The filter lets through only a well-formed id; the handler must hand
+    /// the caller to the transition. The access walk test fails an endpoint that does not.
+    /// </summary>
+    TaskTransition,
+
     /// <summary>The process named by the route's <c>id</c>, through its household.</summary>
     Process,
 

@@ -10,6 +10,7 @@ internal static class Problems
         ErrorKind.NotFound => Results.Problem(detail: error.Message, statusCode: StatusCodes.Status404NotFound),
         ErrorKind.Conflict => Results.Problem(detail: error.Message, statusCode: StatusCodes.Status409Conflict),
         ErrorKind.Forbidden => Results.Problem(detail: error.Message, statusCode: StatusCodes.Status403Forbidden),
+        ErrorKind.Stale => Results.Problem(detail: error.Message, statusCode: StatusCodes.Status412PreconditionFailed),
         _ => Results.Problem(detail: error.Message, statusCode: StatusCodes.Status400BadRequest),
     };
 

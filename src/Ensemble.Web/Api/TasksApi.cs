@@ -1,3 +1,4 @@
+using System.Globalization;
 using Ensemble.Common;
 using Ensemble.Storage;
 using Ensemble.Storage.Access;
@@ -25,7 +26,7 @@ internal static class TasksApi
         tasks.MapGet("/role/{role}", ForRole).Allow(AccessKind.AnyStaff).WithSummary("Open work for a role, in the households I may see.");
         tasks.MapGet("/{id:long}", Get).Allow(AccessKind.Task).WithSummary("One task; its ETag is the version to send in If-Match.");
         tasks.MapPost("/{id:long}/begin", Begin).Allow(AccessKind.Task).WithSummary("Mark a task as in progress.");
-        tasks.MapPost("/{id:long}/complete", Complete).Allow(AccessKind.Task).WithSummary("Complete a task; its dependents become tasks.");
+        tasks.MapPost("/{id:long}/complete", Complete).Allow(AccessKind.TaskTransition).WithSummary("Complete a task; its dependents become tasks.");
         tasks.MapPost("/{id:long}/skip", Skip).Allow(AccessKind.Task).WithSummary("Skip a skippable task, with a reason.");
     }
 
@@ -79,13 +80,8 @@ internal static class TasksApi
 
     private static async Task<IResult> Begin(long id, HttpContext http, CurrentCaller callers, EnsembleDb db, IClock clock, CancellationToken cancellationToken)
     {
-        if (await StaleAsync(http, db, id, cancellationToken) is { } stale)
-        {
-            return stale;
-        }
-
         var caller = await callers.RequireAsync(cancellationToken);
-        var begun = await new WorkService(db, clock).BeginAsync(new TaskId(id), caller.Handle, cancellationToken);
+        var begun = await new WorkService(db, clock).BeginAsync(new TaskId(id), Check(http, caller), cancellationToken);
         return begun.IsSuccess ? Results.Ok(await new TaskViews(db).FindAsync(new TaskId(id), cancellationToken)) : Problems.From(begun.Error!);
     }
 
@@ -96,14 +92,10 @@ internal static class TasksApi
             return Problems.Invalid(("note", "A note can be at most 2,000 characters."));
         }
 
-        if (await StaleAsync(http, db, id, cancellationToken) is { } stale)
-        {
-            return stale;
-        }
-
+        // Access to the task is decided by the transition, on the task it loads (AccessKind.TaskTransition).
         var caller = await callers.RequireAsync(cancellationToken);
         var work = new WorkService(db, clock);
-        var done = await work.CompleteAsync(new TaskId(id), caller.Handle, body?.Note, cancellationToken);
+        var done = await work.CompleteAsync(new TaskId(id), Check(http, caller), body?.Note, cancellationToken);
         return done.IsSuccess ? Results.Ok(Response(work, id, done.Value)) : Problems.From(done.Error!);
     }
 
@@ -119,14 +111,9 @@ internal static class TasksApi
             return Problems.Invalid(("reason", "A reason can be at most 2,000 characters."));
         }
 
-        if (await StaleAsync(http, db, id, cancellationToken) is { } stale)
-        {
-            return stale;
-        }
-
         var caller = await callers.RequireAsync(cancellationToken);
         var work = new WorkService(db, clock);
-        var skipped = await work.SkipAsync(new TaskId(id), caller.Handle, body.Reason.Trim(), cancellationToken);
+        var skipped = await work.SkipAsync(new TaskId(id), Check(http, caller), body.Reason.Trim(), cancellationToken);
         return skipped.IsSuccess ? Results.Ok(Response(work, id, skipped.Value)) : Problems.From(skipped.Error!);
     }
 
@@ -136,19 +123,29 @@ internal static class TasksApi
         transition.Activated.Select(work.ViewOf).ToList(),
         transition.InstanceCompleted);
 
-    /// <summary>With If-Match, a write to a task that changed since it was read is refused (412) and changes nothing.</summary>
-    private static async Task<IResult?> StaleAsync(HttpContext http, EnsembleDb db, long id, CancellationToken cancellationToken)
+    /// <summary>
+    /// The caller, and with If-Match the versions they read: the transition refuses a task that has moved on since (412),
+    /// checked on the task it loads, so nothing can change between the check and the write.
+    /// </summary>
+    private static TaskCheck Check(HttpContext http, Caller caller)
     {
         var ifMatch = http.Request.Headers.IfMatch.ToString();
         if (string.IsNullOrEmpty(ifMatch) || ifMatch == "*")
         {
-            return null;
+            return new TaskCheck(caller);
         }
 
-        var current = await ETagAsync(db, id, cancellationToken);
-        return ifMatch.Split(',').Select(t => t.Trim()).Contains(current)
-            ? null
-            : Results.Problem(detail: $"Task {id} changed since you read it (now {current}); read it again and retry.", statusCode: StatusCodes.Status412PreconditionFailed);
+        // An entity tag that is not one of ours ("3" for version 3) matches no version, so the write is refused.
+        var versions = new HashSet<int>();
+        foreach (var tag in ifMatch.Split(',', StringSplitOptions.TrimEntries))
+        {
+            if (tag is ['"', .. var inner, '"'] && int.TryParse(inner, NumberStyles.None, CultureInfo.InvariantCulture, out var version))
+            {
+                versions.Add(version);
+            }
+        }
+
+        return new TaskCheck(caller, versions);
     }
 
     private static async Task<string> ETagAsync(EnsembleDb db, long id, CancellationToken cancellationToken)

@@ -24,7 +24,7 @@ public sealed class IndexModel(EnsembleDb db, IClock clock, CurrentCaller caller
     public async Task OnGetAsync(CancellationToken cancellationToken) => await LoadAsync(Message, cancellationToken);
 
     public Task<IActionResult> OnPostCompleteAsync(long id, string? note, CancellationToken cancellationToken) =>
-        ActAsync(id, (work, actor) => work.CompleteAsync(new TaskId(id), actor, string.IsNullOrWhiteSpace(note) ? null : note.Trim(), cancellationToken), "Completed", cancellationToken);
+        ActAsync(id, (work, check) => work.CompleteAsync(new TaskId(id), check, string.IsNullOrWhiteSpace(note) ? null : note.Trim(), cancellationToken), "Completed", cancellationToken);
 
     public Task<IActionResult> OnPostSkipAsync(long id, string? reason, CancellationToken cancellationToken)
     {
@@ -33,24 +33,22 @@ public sealed class IndexModel(EnsembleDb db, IClock clock, CurrentCaller caller
             return RespondAsync("Skipping a task needs a reason.", cancellationToken);
         }
 
-        return ActAsync(id, (work, actor) => work.SkipAsync(new TaskId(id), actor, reason.Trim(), cancellationToken), "Skipped", cancellationToken);
+        return ActAsync(id, (work, check) => work.SkipAsync(new TaskId(id), check, reason.Trim(), cancellationToken), "Skipped", cancellationToken);
     }
 
-    private async Task<IActionResult> ActAsync(long id, Func<WorkService, string, Task<Result<Ensemble.Processes.Running.Transition>>> act, string verb, CancellationToken cancellationToken)
+    // The transition checks the caller's access on the task it loads, so the page reads nothing beforehand.
+    private async Task<IActionResult> ActAsync(long id, Func<WorkService, TaskCheck, Task<Result<Ensemble.Processes.Running.Transition>>> act, string verb, CancellationToken cancellationToken)
     {
         var caller = await callers.RequireAsync(cancellationToken);
-        var task = await db.Tasks.AsNoTracking().SingleOrDefaultAsync(t => t.Id == new TaskId(id), cancellationToken);
-        if (task is null || !await new HouseholdAccess(db).CanSeeTaskAsync(caller, task, cancellationToken))
-        {
-            return await RespondAsync("That task is not one you can act on.", cancellationToken);
-        }
-
-        var done = await act(new WorkService(db, clock), caller.Handle);
+        var done = await act(new WorkService(db, clock), new TaskCheck(caller));
         if (!done.IsSuccess)
         {
-            return await RespondAsync(done.Error!.Message, cancellationToken);
+            // Someone else's task and no task at all look the same from here.
+            var refused = done.Error!.Kind is ErrorKind.NotFound or ErrorKind.Forbidden;
+            return await RespondAsync(refused ? "That task is not one you can act on." : done.Error.Message, cancellationToken);
         }
 
+        var task = done.Value.Instance.Tasks.Single(t => t.Id == new TaskId(id));
         var next = done.Value.Activated.Select(t => t.Title).ToList();
         var message = $"{verb} “{task.Title}”."
             + (next.Count > 0 ? $" Next: {string.Join(", ", next.Select(n => $"“{n}”"))}." : "")

@@ -24,7 +24,7 @@ public sealed class AccessWalkTests(WebApps apps)
     {
         var app = await apps.OnAsync(provider);
         var endpoints = MappedEndpoint.All(app).Where(e => e.IsApi).ToList();
-        Assert.All([AccessKind.Household, AccessKind.Task, AccessKind.Process, AccessKind.ManagePractice, AccessKind.AnyStaff],
+        Assert.All([AccessKind.Household, AccessKind.Task, AccessKind.TaskTransition, AccessKind.Process, AccessKind.ManagePractice, AccessKind.AnyStaff],
             kind => Assert.Contains(endpoints, e => e.Access == kind));
         var findings = new List<string>();
 
@@ -72,7 +72,7 @@ public sealed class AccessWalkTests(WebApps apps)
         var refused = status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden;
         return access switch
         {
-            AccessKind.Household or AccessKind.Task or AccessKind.Process when foreign && !wholeFirm =>
+            AccessKind.Household or AccessKind.Task or AccessKind.TaskTransition or AccessKind.Process when foreign && !wholeFirm =>
                 status == HttpStatusCode.Forbidden ? null : "expected 403 for a household not on their team",
             AccessKind.ManagePractice when !wholeFirm =>
                 status == HttpStatusCode.Forbidden ? null : "expected 403 for practice management",
@@ -116,7 +116,7 @@ public sealed class AccessWalkTests(WebApps apps)
         {
             "key" when endpoint.Route.StartsWith("/api/templates", StringComparison.Ordinal) => Template,
             "key" => Household,
-            "id" when endpoint.Access == AccessKind.Task => Task.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "id" when endpoint.Access is AccessKind.Task or AccessKind.TaskTransition => Task.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "id" when endpoint.Access == AccessKind.Process => Process.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "id" => FirmQueries.Missing.ToString(System.Globalization.CultureInfo.InvariantCulture),
 
