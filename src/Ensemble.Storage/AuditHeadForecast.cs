@@ -26,6 +26,7 @@ internal sealed class AuditHeadForecast
     private static readonly ConcurrentDictionary<string, AuditHeadForecast> ByDatabase = new(StringComparer.Ordinal);
 
     private AuditHeadPosition? _expected;
+    private long _misses;
 
     public SemaphoreSlim Turn { get; } = new(1, 1);
 
@@ -35,6 +36,11 @@ internal sealed class AuditHeadForecast
         get => Volatile.Read(ref _expected);
         set => Volatile.Write(ref _expected, value);
     }
+
+    /// <summary>Appends that found no forecast or a wrong one and read the head under lock: rare when one node writes.</summary>
+    public long Misses => Interlocked.Read(ref _misses);
+
+    public void Missed() => Interlocked.Increment(ref _misses);
 
     public static AuditHeadForecast For(EnsembleDb db) =>
         ByDatabase.GetOrAdd(db.Database.GetConnectionString() ?? "", static _ => new AuditHeadForecast());

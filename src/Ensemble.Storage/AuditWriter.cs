@@ -94,6 +94,7 @@ internal static class AuditWriter
             }
 
             // No forecast yet, or a wrong one.
+            forecast.Missed();
             await AppendUnderLockAsync(db, connection, transactionId, transaction, events, at, cancellationToken);
         }
         finally
@@ -152,15 +153,19 @@ internal static class AuditWriter
     }
 
     // One statement: move the head from where it is expected to be, and write the events only if it moved. A head that
-    // is elsewhere moves nothing and writes nothing (0 rows). One whose holder has not ended yet is waited for and then
-    // checked again, as PostgreSQL re-checks an UPDATE's condition on the row's newest committed version.
+    // is elsewhere keeps its place and nothing is written (0 rows).
+    // The forecast is compared in SET, not in WHERE: the statement's snapshot still shows the head as it was before a
+    // writer that has not committed yet, so a WHERE on the forecast would skip the row without waiting. Matching on the
+    // id alone makes the UPDATE wait for that writer and then work on the head it committed.
     private static async Task<int> InsertIfHeadAtAsync(
         NpgsqlConnection connection, DbTransaction transaction, List<AuditRow> rows, AuditHeadPosition expected, AuditHeadPosition last, CancellationToken cancellationToken)
     {
         await using var insert = connection.CreateCommand();
         insert.Transaction = (NpgsqlTransaction)transaction;
-        var sql = new StringBuilder("WITH head AS (UPDATE audit_head SET last_sequence = @head_s, last_hash = @head_h "
-            + "WHERE id = 1 AND last_sequence = @was_s AND last_hash = @was_h RETURNING id) "
+        var sql = new StringBuilder("WITH head AS (UPDATE audit_head SET "
+            + "last_sequence = CASE WHEN last_sequence = @was_s AND last_hash = @was_h THEN @head_s ELSE last_sequence END, "
+            + "last_hash = CASE WHEN last_sequence = @was_s AND last_hash = @was_h THEN @head_h ELSE last_hash END "
+            + "WHERE id = 1 RETURNING last_sequence = @head_s AND last_hash = @head_h AS moved) "
             + "INSERT INTO audit_events (sequence, at, actor, household_id, entity_type, entity_id, action, operation, before, after, previous_hash, hash) "
             + "SELECT v.* FROM (VALUES ");
         for (var i = 0; i < rows.Count; i++)
@@ -174,7 +179,7 @@ internal static class AuditWriter
             AddRowParameters(insert, p, r);
         }
 
-        sql.Append(") AS v WHERE EXISTS (SELECT 1 FROM head)");
+        sql.Append(") AS v WHERE EXISTS (SELECT 1 FROM head WHERE moved)");
         AddParameter(insert, "@head_s", last.Sequence);
         AddParameter(insert, "@head_h", last.Hash);
         AddParameter(insert, "@was_s", expected.Sequence);

@@ -1,3 +1,4 @@
+using Ensemble.Households;
 using Ensemble.Practice;
 using Ensemble.Storage.Audit;
 using Ensemble.Storage.Practice;
@@ -83,5 +84,34 @@ public sealed class AuditAppendTests
         var verification = await new AuditTrail(s.Db).VerifyAsync();
         Assert.True(verification.IsIntact, verification.Message);
         Assert.Equal(3, await s.Db.Staff.CountAsync(m => m.Handle == "one" || m.Handle == "two" || m.Handle == "three"));
+    }
+
+    // PostgreSQL only: SQLite's writers take turns for the whole transaction, so there is nothing to forecast.
+    [Fact]
+    public async Task AWriterQueuedBehindAnUncommittedAppend_ChainsOnItsForecast_WithoutReadingTheHeadAgain()
+    {
+        await using var s = await PracticeScenario.CreateAsync(StorageProvider.PostgreSql);
+        await using var first = s.OpenAnother();
+        await using var second = s.OpenAnother();
+        var forecast = AuditHeadForecast.For(s.Db);
+
+        // Households, because two of them share no row but the audit head (new staff would share the directory stamp).
+        await using var transaction = await first.Database.BeginTransactionAsync();
+        first.Households.Add(new Household("HH-A", "The A Household", LifecycleStage.Prospect));
+        await first.SaveChangesAsync();
+        var misses = forecast.Misses;
+
+        // The second writer's forecast is the head the first has moved but not committed: it waits for that commit.
+        second.Households.Add(new Household("HH-B", "The B Household", LifecycleStage.Prospect));
+        var waiting = Task.Run(() => second.SaveChangesAsync());
+        await Task.Delay(300);
+        Assert.False(waiting.IsCompleted, "The second writer did not wait for the first to commit.");
+        await transaction.CommitAsync();
+
+        await waiting.WaitAsync(Patience);
+        Assert.Equal(misses, forecast.Misses);
+        Assert.Equal(2, await s.Db.Households.CountAsync(h => h.Key == "HH-A" || h.Key == "HH-B"));
+        var verification = await new AuditTrail(s.Db).VerifyAsync();
+        Assert.True(verification.IsIntact, verification.Message);
     }
 }
