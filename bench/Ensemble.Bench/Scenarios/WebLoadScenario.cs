@@ -30,6 +30,7 @@ internal static class WebLoadScenario
         await using var database = await BenchDatabase.CreateAsync(options, provider, "web");
         await Seeder.SeedAsync(database, clock, 2_000, (BenchTemplates.ChainKey + ".yaml", BenchTemplates.Chain(Scale.ChainLength)));
         var open = await TransitionScenario.StartInstancesAsync(database, clock, scale.WebInstances, "web");
+        await database.AnalyzeAsync();
         var tokens = await IssueTokensAsync(database, clock);
         var assignees = await AssigneesAsync(database, clock, open);
         Console.WriteLine($"  {Format.Count(open.Count)} open tasks for {tokens.Count} people; app starting…");
