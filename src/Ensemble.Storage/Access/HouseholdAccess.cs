@@ -1,6 +1,7 @@
 using Ensemble.Common;
 using Ensemble.Practice;
 using Ensemble.Processes.Running;
+using Ensemble.Storage.Work;
 using Microsoft.EntityFrameworkCore;
 
 namespace Ensemble.Storage.Access;
@@ -32,8 +33,7 @@ public sealed class HouseholdAccess(EnsembleDb db)
         }
 
         // A household's team is a handful of rows found through its index; backups are checked in memory.
-        var team = await db.TeamAssignments.AsNoTracking().Where(a => a.HouseholdId == householdId).ToListAsync(cancellationToken);
-        return IsOnTeam(caller, team);
+        return IsOnTeam(caller, await HouseholdTeams.AtAsync(db, householdId, stamp: null, cancellationToken));
     }
 
     /// <summary>
@@ -41,23 +41,26 @@ public sealed class HouseholdAccess(EnsembleDb db)
     /// assigned to, to holders of its role, and to those who see the whole firm.
     /// </summary>
     public Task<bool> CanSeeTaskAsync(Caller caller, WorkTask task, CancellationToken cancellationToken = default) =>
-        CanSeeTaskAsync(caller, new TaskOwner(task.AssigneeId, task.HouseholdId, task.RoleKey), cancellationToken);
+        CanSeeTaskAsync(caller, TaskOwner.Of(task), cancellationToken);
 
+    /// <summary>The decision of <see cref="CanSeeTask"/>, reading the household's team only when it is needed.</summary>
     public async Task<bool> CanSeeTaskAsync(Caller caller, TaskOwner task, CancellationToken cancellationToken = default)
     {
-        if (caller.SeesWholeFirm || task.AssigneeId == caller.StaffId)
-        {
-            return true;
-        }
+        var householdTeam = NeedsTeam(caller, task) ? await HouseholdTeams.AtAsync(db, task.HouseholdId!.Value, stamp: null, cancellationToken) : [];
+        return CanSeeTask(caller, task, householdTeam);
+    }
 
-        return task.HouseholdId is { } household
-            ? await CanSeeAsync(caller, household, cancellationToken)
-            : caller.Roles.Contains(task.RoleKey);
+    /// <summary>Whether deciding on <paramref name="task"/> needs its household's team: not for the firm-wide, the assignee, or firm-level work.</summary>
+    public static bool NeedsTeam(Caller caller, TaskOwner task)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(task);
+        return task.HouseholdId is not null && !caller.SeesWholeFirm && task.AssigneeId != caller.StaffId;
     }
 
     /// <summary>
-    /// The same decision as <see cref="CanSeeTaskAsync(Caller, TaskOwner, CancellationToken)"/>, for a caller that has
-    /// already read the task's household team (its own rows, backups included; empty for firm-level work).
+    /// Whether the caller may see and act on a task, given its household's team when <see cref="NeedsTeam"/> says so
+    /// (its own rows, backups included; otherwise empty).
     /// </summary>
     public static bool CanSeeTask(Caller caller, TaskOwner task, IEnumerable<TeamAssignment> householdTeam)
     {

@@ -12,19 +12,15 @@ namespace Ensemble.Storage.Access;
 /// <param name="Versions">The versions the caller read; null when any will do.</param>
 public sealed record TaskCheck(Caller Caller, IReadOnlySet<int>? Versions = null)
 {
-    /// <summary>Whether <see cref="Refusal"/> needs the household's team: not for the firm-wide, the assignee, or firm-level work.</summary>
-    public bool NeedsTeam(WorkTask task)
-    {
-        ArgumentNullException.ThrowIfNull(task);
-        return task.HouseholdId is not null && !Caller.SeesWholeFirm && task.AssigneeId != Caller.StaffId;
-    }
+    /// <summary>Whether <see cref="Refusal"/> needs the household's team (see <see cref="HouseholdAccess.NeedsTeam"/>).</summary>
+    public bool NeedsTeam(WorkTask task) => HouseholdAccess.NeedsTeam(Caller, TaskOwner.Of(task));
 
     /// <summary>Why the caller may not move <paramref name="task"/> as it now stands, or null when they may.</summary>
     /// <param name="householdTeam">The task's household team (its own rows, backups included); empty for firm-level work.</param>
     public Error? Refusal(WorkTask task, IEnumerable<TeamAssignment> householdTeam)
     {
         ArgumentNullException.ThrowIfNull(task);
-        if (!HouseholdAccess.CanSeeTask(Caller, new TaskOwner(task.AssigneeId, task.HouseholdId, task.RoleKey), householdTeam))
+        if (!HouseholdAccess.CanSeeTask(Caller, TaskOwner.Of(task), householdTeam))
         {
             return Error.Forbidden($"Task {task.Id} belongs to a household whose team you are not on.");
         }

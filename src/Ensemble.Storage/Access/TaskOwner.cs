@@ -11,6 +11,13 @@ public sealed record TaskOwner(StaffId? AssigneeId, HouseholdId? HouseholdId, st
         (EnsembleDb db, TaskId id, CancellationToken _) => db.Tasks.AsNoTracking().Where(t => t.Id == id)
             .Select(t => new TaskOwner(t.AssigneeId, t.HouseholdId, t.RoleKey)).FirstOrDefault()));
 
+    /// <summary>The owner of a task already loaded.</summary>
+    public static TaskOwner Of(Ensemble.Processes.Running.WorkTask task)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        return new TaskOwner(task.AssigneeId, task.HouseholdId, task.RoleKey);
+    }
+
     /// <summary>The owner of <paramref name="taskId"/>, or null when there is no such task.</summary>
     public static Task<TaskOwner?> FindAsync(EnsembleDb db, TaskId taskId, CancellationToken cancellationToken = default)
     {

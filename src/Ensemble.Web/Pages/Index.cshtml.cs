@@ -5,7 +5,6 @@ using Ensemble.Storage.Work;
 using Ensemble.Web.Access;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
 using NodaTime;
 
 namespace Ensemble.Web.Pages;
