@@ -3,6 +3,7 @@ using Ensemble.Households;
 using Ensemble.Practice;
 using Ensemble.Storage.Library;
 using Ensemble.Storage.Practice;
+using Ensemble.Storage.Work;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
 using NodaTime.Testing;
@@ -98,6 +99,14 @@ public sealed class PracticeScenario : IAsyncDisposable
         await Expect(teams.SetAsync(key, RoleKeys.WealthPartner, "dan", ["erin"], "admin"));
         Db.ChangeTracker.Clear();
         return household;
+    }
+
+    /// <summary>Starts Meeting Prep (<see cref="Templates.MeetingPrep"/>) for the household, as dan; its one open task.</summary>
+    public async Task<Processes.Running.WorkTask> StartMeetingPrepAsync(LocalDate meeting)
+    {
+        var started = await new WorkService(Db, Clock).StartAsync("meeting-prep", Household, new Dictionary<string, LocalDate> { ["meeting"] = meeting }, "dan");
+        Assert.True(started.IsSuccess, started.Error?.Message);
+        return Assert.Single(started.Value.Instance.Tasks);
     }
 
     public Task<List<Processes.Running.WorkTask>> TasksAsync() =>

@@ -15,7 +15,7 @@ public sealed class GroupCommitTests
     public async Task ACompletion_ReturnsOnlyAfterItsDatabasesLogWasFlushed()
     {
         await using var s = await PracticeScenario.CreateAsync(StorageProvider.Sqlite, Templates.File(Templates.MeetingPrep));
-        var prepare = await StartAsync(s);
+        var prepare = await s.StartMeetingPrepAsync(new LocalDate(2026, 12, 7));
         var log = WalSync.For(new SqliteConnectionStringBuilder(s.Location.ConnectionString).DataSource);
         var before = log.Flushes;
 
@@ -29,7 +29,7 @@ public sealed class GroupCommitTests
     public async Task AfterATransition_EveryPooledConnectionFlushesItsOwnCommitsAgain()
     {
         await using var s = await PracticeScenario.CreateAsync(StorageProvider.Sqlite, Templates.File(Templates.MeetingPrep));
-        var prepare = await StartAsync(s);
+        var prepare = await s.StartMeetingPrepAsync(new LocalDate(2026, 12, 7));
         Assert.True((await new WorkService(s.Db, s.Clock).CompleteAsync(prepare.Id, "alice")).IsSuccess);
 
         // Holding several connections at once draws every idle one from the pool, the transition's among them.
@@ -53,13 +53,5 @@ public sealed class GroupCommitTests
                 await connection.DisposeAsync();
             }
         }
-    }
-
-    private static async Task<Processes.Running.WorkTask> StartAsync(PracticeScenario s)
-    {
-        var started = await new WorkService(s.Db, s.Clock).StartAsync(
-            "meeting-prep", s.Household, new Dictionary<string, LocalDate> { ["meeting"] = new LocalDate(2026, 12, 7) }, "dan");
-        Assert.True(started.IsSuccess, started.Error?.Message);
-        return Assert.Single(started.Value.Instance.Tasks);
     }
 }

@@ -14,8 +14,8 @@ public sealed class HouseholdTeamsTests
     public async Task ARoleHandedToSomeoneElseByAnotherProcess_TakesTheWorkTheNextCompletionActivates(StorageProvider provider)
     {
         await using var s = await PracticeScenario.CreateAsync(provider, Templates.File(Templates.MeetingPrep));
-        var first = await StartAsync(s, new LocalDate(2026, 12, 7));
-        var second = await StartAsync(s, new LocalDate(2026, 12, 8));
+        var first = await s.StartMeetingPrepAsync(new LocalDate(2026, 12, 7));
+        var second = await s.StartMeetingPrepAsync(new LocalDate(2026, 12, 8));
 
         // The first completion reads the household's team, with dan as its wealth partner, and this process keeps it.
         Assert.Equal(s.Staff["dan"], await ActivatedAssigneeAsync(s, first));
@@ -35,9 +35,9 @@ public sealed class HouseholdTeamsTests
     public async Task AHouseholdsTeam_IsReadAgainOnlyWhenItsStampHasMoved(StorageProvider provider)
     {
         await using var s = await PracticeScenario.CreateAsync(provider, Templates.File(Templates.MeetingPrep));
-        var first = await StartAsync(s, new LocalDate(2026, 12, 7));
-        var second = await StartAsync(s, new LocalDate(2026, 12, 8));
-        var third = await StartAsync(s, new LocalDate(2026, 12, 9));
+        var first = await s.StartMeetingPrepAsync(new LocalDate(2026, 12, 7));
+        var second = await s.StartMeetingPrepAsync(new LocalDate(2026, 12, 8));
+        var third = await s.StartMeetingPrepAsync(new LocalDate(2026, 12, 9));
         Assert.Equal(s.Staff["dan"], await ActivatedAssigneeAsync(s, first));
         var stamp = await StampAsync(s.Db, s.Household.Value);
 
@@ -65,8 +65,8 @@ public sealed class HouseholdTeamsTests
         var teams = new Teams(s.Db, s.Clock);
         Assert.True((await teams.SetAsync(null, RoleKeys.WealthPartner, "dan", [], "admin")).IsSuccess);
         s.Db.ChangeTracker.Clear();
-        var first = await StartAsync(s, new LocalDate(2026, 12, 7));
-        var second = await StartAsync(s, new LocalDate(2026, 12, 8));
+        var first = await s.StartMeetingPrepAsync(new LocalDate(2026, 12, 7));
+        var second = await s.StartMeetingPrepAsync(new LocalDate(2026, 12, 8));
         Assert.Equal(s.Staff["dan"], await ActivatedAssigneeAsync(s, first));
 
         await using (var other = s.OpenAnother())
@@ -120,13 +120,6 @@ public sealed class HouseholdTeamsTests
 
         Assert.False(await s.Db.TeamStamps.AnyAsync(t => t.HouseholdId == other.Id));
         Assert.True(await s.Db.TeamStamps.AnyAsync(t => t.HouseholdId == s.Household));
-    }
-
-    private static async Task<Processes.Running.WorkTask> StartAsync(PracticeScenario s, LocalDate meeting)
-    {
-        var started = await new WorkService(s.Db, s.Clock).StartAsync("meeting-prep", s.Household, new Dictionary<string, LocalDate> { ["meeting"] = meeting }, "dan");
-        Assert.True(started.IsSuccess, started.Error?.Message);
-        return Assert.Single(started.Value.Instance.Tasks);
     }
 
     // A fresh service per completion, as each request gets.

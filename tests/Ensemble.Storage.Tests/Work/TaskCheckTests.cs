@@ -21,7 +21,7 @@ public sealed class TaskCheckTests
     public async Task SomeoneOffTheHouseholdsTeam_IsRefused_AndNothingMoves(StorageProvider provider)
     {
         await using var s = await PracticeScenario.CreateAsync(provider, Templates.File(Templates.MeetingPrep));
-        var task = await StartAsync(s);
+        var task = await s.StartMeetingPrepAsync(new LocalDate(2026, 12, 7));
         var outsider = await CallerAsync(s, await AddParaplannerAsync(s, "fay"));
         var audited = await s.Db.AuditEvents.CountAsync();
 
@@ -40,7 +40,7 @@ public sealed class TaskCheckTests
     public async Task ABackupOnTheTeam_AndTheFirmWide_MayActOnTheTask(StorageProvider provider)
     {
         await using var s = await PracticeScenario.CreateAsync(provider, Templates.File(Templates.MeetingPrep));
-        var task = await StartAsync(s);
+        var task = await s.StartMeetingPrepAsync(new LocalDate(2026, 12, 7));
 
         // bob backs alice up as the household's paraplanner; erin, the principal, sees the whole firm.
         var begun = await new WorkService(s.Db, s.Clock).BeginAsync(task.Id, new TaskCheck(await CallerAsync(s, s.Staff["bob"])));
@@ -56,8 +56,8 @@ public sealed class TaskCheckTests
     public async Task SomeoneJoiningTheTeamThroughAnotherProcess_MayActAtOnce_ThoughThisProcessHeldTheOldTeam(StorageProvider provider)
     {
         await using var s = await PracticeScenario.CreateAsync(provider, Templates.File(Templates.MeetingPrep));
-        var first = await StartAsync(s);
-        var second = await StartAsync(s, new LocalDate(2026, 12, 8));
+        var first = await s.StartMeetingPrepAsync(new LocalDate(2026, 12, 7));
+        var second = await s.StartMeetingPrepAsync(new LocalDate(2026, 12, 8));
         var fay = await CallerAsync(s, await AddParaplannerAsync(s, "fay"));
 
         // A refusal leaves this process holding the household's team, without fay.
@@ -78,7 +78,7 @@ public sealed class TaskCheckTests
     public async Task AVersionThatIsNoLongerCurrent_IsRefusedAsStale_AndTheCurrentOneGoesThrough(StorageProvider provider)
     {
         await using var s = await PracticeScenario.CreateAsync(provider, Templates.File(Templates.MeetingPrep));
-        var task = await StartAsync(s);
+        var task = await s.StartMeetingPrepAsync(new LocalDate(2026, 12, 7));
         var alice = await CallerAsync(s, s.Staff["alice"]);
         var read = task.Version;
         var begun = await new WorkService(s.Db, s.Clock).BeginAsync(task.Id, new TaskCheck(alice, new HashSet<int> { read }));
@@ -91,14 +91,6 @@ public sealed class TaskCheckTests
         Assert.Equal(WorkTaskStatus.InProgress, current.Status);
         var done = await new WorkService(s.Db, s.Clock).CompleteAsync(task.Id, new TaskCheck(alice, new HashSet<int> { current.Version }), null);
         Assert.True(done.IsSuccess, done.Error?.Message);
-    }
-
-    private static async Task<WorkTask> StartAsync(PracticeScenario s, LocalDate? meeting = null)
-    {
-        var anchors = new Dictionary<string, LocalDate> { ["meeting"] = meeting ?? new LocalDate(2026, 12, 7) };
-        var started = await new WorkService(s.Db, s.Clock).StartAsync("meeting-prep", s.Household, anchors, "dan");
-        Assert.True(started.IsSuccess, started.Error?.Message);
-        return Assert.Single(started.Value.Instance.Tasks);
     }
 
     private static async Task<StaffId> AddParaplannerAsync(PracticeScenario s, string handle)
