@@ -322,36 +322,34 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
                 return decided;
             }
 
-            // Disposed after the transaction, so the turn ends once it has committed or rolled back, and then waits
-            // for the commit to reach the disk.
-            await using var turn = await GroupCommitTurn.EnterAsync(db, cancellationToken);
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-
-            // A failed save rolls the whole transaction back and runs it again, so EF Core's savepoint around
-            // each save would buy nothing and cost two statements per transition.
+            // A failed save rolls this change back and runs it again, so EF Core's savepoint around each save would
+            // buy nothing and cost two statements per transition.
             db.Database.AutoSavepointsEnabled = false;
+            var result = decided;
             try
             {
-                var result = decidedFirst ? decided : await decide();
-                if (!result.IsSuccess)
+                // On SQLite, the change may share its transaction and commit with other writers waiting for the lock.
+                await CommitGroup.RunAsync(db, async () =>
                 {
-                    await transaction.RollbackAsync(cancellationToken);
-                    return result;
-                }
+                    result = decidedFirst ? decided : await decide();
+                    if (!result.IsSuccess)
+                    {
+                        return false;
+                    }
 
-                if (then is not null)
-                {
-                    await then(result.Value);
-                }
+                    if (then is not null)
+                    {
+                        await then(result.Value);
+                    }
 
-                await db.SaveChangesAsync(cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
-                turn.Committed();
+                    await db.SaveChangesAsync(cancellationToken);
+                    return true;
+                }, cancellationToken);
                 return result;
             }
             catch (DbUpdateException ex) when (attempt < Attempts && Conflicts.IsRetryable(ex))
             {
-                await transaction.RollbackAsync(cancellationToken);
+                // Decided on rows another change has since reached: decide again.
             }
             finally
             {
