@@ -43,9 +43,9 @@ internal sealed class AuditCapture
         }
     }
 
+    /// <summary>The changes about to be saved, as the tracker knows them: the caller has detected changes already.</summary>
     public static List<AuditCapture> Capture(ChangeTracker tracker)
     {
-        tracker.DetectChanges();
         var list = new List<AuditCapture>();
         foreach (var entry in tracker.Entries())
         {

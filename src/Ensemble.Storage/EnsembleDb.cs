@@ -130,12 +130,26 @@ public abstract class EnsembleDb : DbContext
 
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
-        var captured = AuditCapture.Capture(ChangeTracker);
-        if (captured.Count == 0)
+        // Changes are detected once, here. Left on, EF Core would scan every tracked entity again when the audit lists
+        // the entries and once more inside the save, all while a SQLite writer holds the lock.
+        ChangeTracker.DetectChanges();
+        var detects = ChangeTracker.AutoDetectChangesEnabled;
+        ChangeTracker.AutoDetectChangesEnabled = false;
+        try
         {
-            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            var captured = AuditCapture.Capture(ChangeTracker);
+            return captured.Count == 0
+                ? await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken)
+                : await SaveAuditedAsync(captured, acceptAllChangesOnSuccess, cancellationToken);
         }
+        finally
+        {
+            ChangeTracker.AutoDetectChangesEnabled = detects;
+        }
+    }
 
+    private async Task<int> SaveAuditedAsync(List<AuditCapture> captured, bool acceptAllChangesOnSuccess, CancellationToken cancellationToken)
+    {
         var ownTransaction = Database.CurrentTransaction is null ? await Database.BeginTransactionAsync(cancellationToken) : null;
         try
         {
