@@ -28,7 +28,7 @@ public sealed class ConnectionSettingsTests
     }
 
     [Fact]
-    public async Task SqliteConnections_CommitDurably_EnforceForeignKeys_AndWaitOnABusyFile_OnEveryOpen()
+    public async Task SqliteConnections_CommitDurably_EnforceForeignKeys_WaitOnABusyFile_AndKeepTemporaryFilesInMemory_OnEveryOpen()
     {
         var location = await TestDatabases.CreateAsync(StorageProvider.Sqlite);
         for (var round = 0; round < 3; round++)
@@ -40,6 +40,7 @@ public sealed class ConnectionSettingsTests
             Assert.Equal(2L, await ScalarAsync(connection, "PRAGMA synchronous"));   // FULL
             Assert.Equal(1L, await ScalarAsync(connection, "PRAGMA foreign_keys"));
             Assert.Equal(30_000L, await ScalarAsync(connection, "PRAGMA busy_timeout"));
+            Assert.Equal(2L, await ScalarAsync(connection, "PRAGMA temp_store"));     // MEMORY
         }
     }
 
