@@ -122,5 +122,11 @@ internal sealed class BenchDatabase : IAsyncDisposable
                 File.Delete(file);
             }
         }
+
+        // The web app keeps its outbox's send journal beside the database file.
+        if (Directory.Exists(path + ".outbox-journal"))
+        {
+            Directory.Delete(path + ".outbox-journal", recursive: true);
+        }
     }
 }
