@@ -209,7 +209,7 @@ internal static class CommitGroup
         {
             const string Savepoint = "writer";
             var lent = writer.Db != leaderDb;
-            var ownConnection = writer.Db.Database.GetConnectionString();
+            var ownConnection = lent ? writer.Db.Database.GetConnectionString() : null;
             if (lent)
             {
                 writer.Db.Database.SetDbConnection(shared.Connection, contextOwnsConnection: false);
@@ -219,26 +219,13 @@ internal static class CommitGroup
             await shared.SaveAsync(Savepoint, CancellationToken.None);
             try
             {
-                writer.Kept = !writer.CancellationToken.IsCancellationRequested && await writer.Work();
-                if (writer.Kept)
-                {
-                    await shared.ReleaseAsync(Savepoint, CancellationToken.None);
-                }
-                else
-                {
-                    await shared.RollbackAsync(Savepoint, CancellationToken.None);
-                    await shared.ReleaseAsync(Savepoint, CancellationToken.None);
-                    writer.Failure = writer.CancellationToken.IsCancellationRequested
-                        ? ExceptionDispatchInfo.Capture(new OperationCanceledException(writer.CancellationToken))
-                        : null;
-                }
+                // A writer whose caller gave up while it queued is not run: it fails as cancelled, like any other failure.
+                writer.CancellationToken.ThrowIfCancellationRequested();
+                writer.Kept = await writer.Work();
             }
             catch (Exception ex)
             {
-                writer.Kept = false;
                 writer.Failure = ExceptionDispatchInfo.Capture(ex);
-                await shared.RollbackAsync(Savepoint, CancellationToken.None);
-                await shared.ReleaseAsync(Savepoint, CancellationToken.None);
             }
             finally
             {
@@ -250,6 +237,13 @@ internal static class CommitGroup
                     writer.Db.Database.SetConnectionString(ownConnection);
                 }
             }
+
+            if (!writer.Kept)
+            {
+                await shared.RollbackAsync(Savepoint, CancellationToken.None);
+            }
+
+            await shared.ReleaseAsync(Savepoint, CancellationToken.None);
         }
     }
 }
