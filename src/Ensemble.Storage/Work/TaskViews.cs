@@ -31,7 +31,7 @@ public sealed class TaskViews(EnsembleDb db)
 
     /// <summary>A person's open work, soonest due first.</summary>
     public Task<List<TaskView>> ForStaffAsync(StaffId staffId, int limit = DefaultLimit, CancellationToken cancellationToken = default) =>
-        ReadAsync(CompiledFor(db).StaffPage(limit, staffId)(db), limit, cancellationToken);
+        ReadAsync(CompiledFor(db).StaffPage(CompiledReads.PageSizeFor(limit), staffId)(db), limit, cancellationToken);
 
     /// <summary>Open work for a role, including tasks waiting in its queue with no one assigned.</summary>
     public Task<List<TaskView>> ForRoleAsync(string roleKey, int limit = DefaultLimit, IReadOnlyCollection<long>? withinHouseholds = null, CancellationToken cancellationToken = default) =>
@@ -93,9 +93,15 @@ public sealed class TaskViews(EnsembleDb db)
 
     private static async Task<List<TaskView>> ReadAsync(IAsyncEnumerable<TaskView> query, int limit, CancellationToken cancellationToken)
     {
+        // A query may be compiled for a larger page than asked for (its rows come in page order): the rest is left unread.
         var rows = new List<TaskView>(Math.Clamp(limit, 0, 256));
         await foreach (var row in query.WithCancellation(cancellationToken))
         {
+            if (rows.Count == limit)
+            {
+                break;
+            }
+
             rows.Add(row);
         }
 
@@ -126,22 +132,30 @@ public sealed class TaskViews(EnsembleDb db)
     /// </summary>
     private sealed class CompiledReads
     {
-        // One compiled page per limit and person, so both are written into the SQL (a compiled query takes what it
+        // One compiled page per page size and person, so both are written into the SQL (a compiled query takes what it
         // captures as a constant). PostgreSQL plans a prepared statement with parameters afresh for each execution
         // while plans for particular values look cheaper than one plan for any value, as they do for people with few
         // open tasks; planning the joins then took three times as long as running them. A statement without
         // parameters is planned once per connection. As a parameter, the limit also misled the plan for any value:
-        // it guessed a tenth of the person's open tasks and joined every process by hash. A firm has hundreds of
-        // people at most, so the pages stay few.
-        private readonly ConcurrentDictionary<(int Limit, StaffId Staff), Func<EnsembleDb, IAsyncEnumerable<TaskView>>> _staffPages = new();
+        // it guessed a tenth of the person's open tasks and joined every process by hash.
+        private static readonly int[] PageSizes = [50, 100, 200, 300, 500];
 
-        public Func<EnsembleDb, IAsyncEnumerable<TaskView>> StaffPage(int limit, StaffId staffId) => _staffPages.GetOrAdd((limit, staffId), static page => EF.CompileAsyncQuery(
+        /// <summary>
+        /// The page size compiled for <paramref name="limit"/>: one of a few, so that a caller choosing every limit in
+        /// turn cannot make a query per limit and person. Beyond the largest, a multiple of it.
+        /// </summary>
+        public static int PageSizeFor(int limit) =>
+            PageSizes.FirstOrDefault(size => size >= limit) is var size and > 0 ? size : (limit + PageSizes[^1] - 1) / PageSizes[^1] * PageSizes[^1];
+
+        private readonly ConcurrentDictionary<(int Size, StaffId Staff), Func<EnsembleDb, IAsyncEnumerable<TaskView>>> _staffPages = new();
+
+        public Func<EnsembleDb, IAsyncEnumerable<TaskView>> StaffPage(int size, StaffId staffId) => _staffPages.GetOrAdd((size, staffId), static page => EF.CompileAsyncQuery(
             (EnsembleDb db) =>
                 from t in db.Tasks.AsNoTracking()
                     .Where(t => t.Status == WorkTaskStatus.Open || t.Status == WorkTaskStatus.InProgress)
                     .Where(t => t.AssigneeId == page.Staff)
                     .OrderBy(t => t.DueOn).ThenBy(t => t.Id)
-                    .Take(page.Limit)
+                    .Take(page.Size)
                 join i in db.Instances on t.InstanceId equals i.Id
                 join h in db.Households on t.HouseholdId equals h.Id into hs
                 from h in hs.DefaultIfEmpty()

@@ -29,6 +29,26 @@ public sealed class MyWorkPageTests
         Assert.DoesNotContain(await views.ForStaffAsync(s.Staff["carol"]), t => t.Id == gather.Id);
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task APageOfAnySize_IsTheStartOfTheWholeList(StorageProvider provider)
+    {
+        await using var s = await PracticeScenario.CreateAsync(provider, Templates.File(Templates.AccountReview));
+        var work = new WorkService(s.Db, s.Clock);
+        for (var started = 0; started < 7; started++)
+        {
+            Assert.True((await work.StartAsync("account-review", s.Household, new Dictionary<string, LocalDate>(), "carol")).IsSuccess);
+        }
+
+        var views = new TaskViews(s.Db);
+        var whole = (await views.ForStaffAsync(s.Staff["carol"])).Select(t => t.Id).ToList();
+        Assert.Equal(7, whole.Count);
+        foreach (var limit in new[] { 1, 2, 6, 7, 51 })
+        {
+            Assert.Equal(whole.Take(limit), (await views.ForStaffAsync(s.Staff["carol"], limit)).Select(t => t.Id));
+        }
+    }
+
     [Fact]
     public async Task OnPostgres_APersonsPage_IsPreparedWithoutParameters_SoItIsPlannedOnceNotOnEveryVisit()
     {
