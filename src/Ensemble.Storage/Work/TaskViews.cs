@@ -144,8 +144,19 @@ public sealed class TaskViews(EnsembleDb db)
         /// The page size compiled for <paramref name="limit"/>: one of a few, so that a caller choosing every limit in
         /// turn cannot make a query per limit and person. Beyond the largest, a multiple of it.
         /// </summary>
-        public static int PageSizeFor(int limit) =>
-            PageSizes.FirstOrDefault(size => size >= limit) is var size and > 0 ? size : (limit + PageSizes[^1] - 1) / PageSizes[^1] * PageSizes[^1];
+        public static int PageSizeFor(int limit)
+        {
+            foreach (var size in PageSizes)
+            {
+                if (size >= limit)
+                {
+                    return size;
+                }
+            }
+
+            var largest = PageSizes[^1];
+            return (int)Math.Min(int.MaxValue, ((long)limit + largest - 1) / largest * largest);
+        }
 
         private readonly ConcurrentDictionary<(int Size, StaffId Staff), Func<EnsembleDb, IAsyncEnumerable<TaskView>>> _staffPages = new();
 
