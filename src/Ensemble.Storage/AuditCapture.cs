@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -26,22 +27,23 @@ internal sealed class AuditCapture
     private readonly EntityEntry _entry;
     private readonly EntityState _state;
     private readonly string? _before;
-    private readonly HashSet<string>? _changed;
+
+    // The properties the event records (the changed ones of an update, all of a creation), each read through one entry.
+    private readonly List<Recorded> _recorded;
 
     private AuditCapture(EntityEntry entry)
     {
         _entry = entry;
         _state = entry.State;
-        if (_state == EntityState.Modified)
+        _recorded = Properties(entry, changedOnly: _state == EntityState.Modified);
+        if ((_state is EntityState.Modified or EntityState.Deleted) && _recorded.Count > 0)
         {
-            _changed = ChangedProperties(entry);
-            _before = Snapshot(entry, original: true, _changed);
-        }
-        else if (_state == EntityState.Deleted)
-        {
-            _before = Snapshot(entry, original: true, null);
+            _before = Snapshot(_recorded, original: true);
         }
     }
+
+    // A property as the audit names it ("Address.City" inside a complex property); a secret's value is never written.
+    private readonly record struct Recorded(string Name, PropertyEntry Entry, bool Secret);
 
     /// <summary>The changes about to be saved, as the tracker knows them: the caller has detected changes already.</summary>
     public static List<AuditCapture> Capture(ChangeTracker tracker)
@@ -52,7 +54,7 @@ internal sealed class AuditCapture
             if (entry.State is EntityState.Added or EntityState.Modified or EntityState.Deleted && !NotAudited.Contains(entry.Metadata.ClrType))
             {
                 var capture = new AuditCapture(entry);
-                if (capture._changed is not { Count: 0 })
+                if (capture._state != EntityState.Modified || capture._recorded.Count > 0)
                 {
                     list.Add(capture);
                 }
@@ -70,18 +72,18 @@ internal sealed class AuditCapture
             EntityState.Deleted => "deleted",
             _ => "updated",
         };
-        var after = _state == EntityState.Deleted ? null : Snapshot(_entry, original: false, _changed);
+        var after = _state == EntityState.Deleted ? null : Snapshot(_recorded, original: false);
         return new PendingAuditEvent(HouseholdOf(_entry), _entry.Metadata.ClrType.Name, KeyOf(_entry), action, _before, after);
     }
 
-    private static HashSet<string> ChangedProperties(EntityEntry entry)
+    private static List<Recorded> Properties(EntityEntry entry, bool changedOnly)
     {
-        var names = new HashSet<string>(StringComparer.Ordinal);
+        var recorded = new List<Recorded>();
         foreach (var p in entry.Properties)
         {
-            if (p.IsModified && !Equals(p.OriginalValue, p.CurrentValue) && p.Metadata.Name != "Version")
+            if (!changedOnly || (p.IsModified && !Equals(p.OriginalValue, p.CurrentValue) && p.Metadata.Name != "Version"))
             {
-                names.Add(p.Metadata.Name);
+                recorded.Add(new Recorded(p.Metadata.Name, p, Secret.Contains(p.Metadata.Name)));
             }
         }
 
@@ -89,14 +91,14 @@ internal sealed class AuditCapture
         {
             foreach (var p in c.Properties)
             {
-                if (p.IsModified && !Equals(p.OriginalValue, p.CurrentValue))
+                if (!changedOnly || (p.IsModified && !Equals(p.OriginalValue, p.CurrentValue)))
                 {
-                    names.Add($"{c.Metadata.Name}.{p.Metadata.Name}");
+                    recorded.Add(new Recorded($"{c.Metadata.Name}.{p.Metadata.Name}", p, Secret: false));
                 }
             }
         }
 
-        return names;
+        return recorded;
     }
 
     private static string KeyOf(EntityEntry entry)
@@ -116,38 +118,39 @@ internal sealed class AuditCapture
         return property is null ? null : ToProvider(entry.Property(property.Name)) as long?;
     }
 
-    private static string Snapshot(EntityEntry entry, bool original, HashSet<string>? only)
+    // Each change writes two snapshots per row it touches, so the JSON is written into a buffer and writer the thread keeps.
+    [ThreadStatic]
+    private static (ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Json)? t_writer;
+
+    private static string Snapshot(List<Recorded> recorded, bool original)
     {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
+        var (buffer, json) = t_writer ??= NewWriter();
+        buffer.ResetWrittenCount();
+        json.Reset(buffer);
+        json.WriteStartObject();
+        foreach (var r in recorded)
         {
-            json.WriteStartObject();
-            foreach (var p in entry.Properties)
-            {
-                if (only is null || only.Contains(p.Metadata.Name))
-                {
-                    json.WritePropertyName(p.Metadata.Name);
-                    Write(json, Secret.Contains(p.Metadata.Name) ? (p.CurrentValue is null ? null : "[redacted]") : ToProvider(p, original));
-                }
-            }
-
-            foreach (var c in entry.ComplexProperties)
-            {
-                foreach (var p in c.Properties)
-                {
-                    var name = $"{c.Metadata.Name}.{p.Metadata.Name}";
-                    if (only is null || only.Contains(name))
-                    {
-                        json.WritePropertyName(name);
-                        Write(json, ToProvider(p, original));
-                    }
-                }
-            }
-
-            json.WriteEndObject();
+            json.WritePropertyName(r.Name);
+            Write(json, r.Secret ? (r.Entry.CurrentValue is null ? null : "[redacted]") : ToProvider(r.Entry, original));
         }
 
-        return Encoding.UTF8.GetString(buffer.ToArray());
+        json.WriteEndObject();
+        json.Flush();
+        var text = Encoding.UTF8.GetString(buffer.WrittenSpan);
+        if (buffer.Capacity > 64 * 1024)
+        {
+            // A buffer grown by one very large row is not kept for the thread's life.
+            json.Dispose();
+            t_writer = null;
+        }
+
+        return text;
+    }
+
+    private static (ArrayBufferWriter<byte>, Utf8JsonWriter) NewWriter()
+    {
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        return (buffer, new Utf8JsonWriter(buffer));
     }
 
     private static object? ToProvider(PropertyEntry p, bool original = false)

@@ -24,6 +24,10 @@ public sealed class BusinessCalendar
         }
     }
 
+    /// <summary>True when this calendar has exactly these weekend days, market holidays setting and closures.</summary>
+    public bool IsBuiltFrom(IEnumerable<IsoDayOfWeek> weekend, bool usMarketHolidays, IEnumerable<LocalDate> extraHolidays) =>
+        _usMarket == usMarketHolidays && _weekend.SetEquals(weekend) && _extra.SetEquals(extraHolidays);
+
     /// <summary>Saturday and Sunday off, US market holidays observed.</summary>
     public static BusinessCalendar UsDefault { get; } = new([IsoDayOfWeek.Saturday, IsoDayOfWeek.Sunday], true, []);
 

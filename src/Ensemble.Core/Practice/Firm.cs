@@ -5,6 +5,8 @@ namespace Ensemble.Practice;
 /// <summary>The advisory firm: its name, where it keeps time, and which days it works.</summary>
 public sealed class Firm
 {
+    private BusinessCalendar? _calendar;
+
     private Firm()
     {
         Name = "";
@@ -36,7 +38,21 @@ public sealed class Firm
 
     public DateTimeZone Zone => DateTimeZoneProviders.Tzdb[TimeZoneId];
 
-    public BusinessCalendar Calendar => new(WeekendDays, UsesUsMarketHolidays, ExtraHolidays);
+    /// <summary>The firm's working days. Every due date asks for it, so it is kept while the days it was built from stay the same.</summary>
+    public BusinessCalendar Calendar
+    {
+        get
+        {
+            var calendar = _calendar;
+            if (calendar is null || !calendar.IsBuiltFrom(WeekendDays, UsesUsMarketHolidays, ExtraHolidays))
+            {
+                calendar = new BusinessCalendar(WeekendDays, UsesUsMarketHolidays, ExtraHolidays);
+                _calendar = calendar;
+            }
+
+            return calendar;
+        }
+    }
 
     public LocalDate Today(IClock clock) => clock.GetCurrentInstant().InZone(Zone).Date;
 
