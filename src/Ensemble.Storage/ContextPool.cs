@@ -34,6 +34,7 @@ public sealed class ContextPool
         db.Clock = clock;
         db.Actor = "ensemble"; // as a new EnsembleDb starts
         db.Operation = null;
+        db.SavesDirectly = false;
         return db;
     }
 }

@@ -117,6 +117,9 @@ public abstract class EnsembleDb : DbContext
     /// <summary>What the changes are for, e.g. "complete-task"; recorded with each audit event.</summary>
     public string? Operation { get; set; }
 
+    /// <summary>True while a transition saves: its few rows are written as plain statements (<see cref="DirectSave"/>).</summary>
+    internal bool SavesDirectly { get; set; }
+
     /// <summary>Where this context's current transaction left the audit chain's head (PostgreSQL), which it holds locked.</summary>
     internal HeldAuditHead? HeldAuditHead { get; set; }
 
@@ -153,7 +156,8 @@ public abstract class EnsembleDb : DbContext
         var ownTransaction = Database.CurrentTransaction is null ? await Database.BeginTransactionAsync(cancellationToken) : null;
         try
         {
-            var written = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            var written = (SavesDirectly ? await DirectSave.TrySaveAsync(this, acceptAllChangesOnSuccess, cancellationToken) : null)
+                ?? await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
             var now = Clock.GetCurrentInstant();
             await AuditWriter.AppendAsync(this, captured.Select(c => c.Complete()).ToList(), now, cancellationToken);
             if (ownTransaction is not null)

@@ -325,6 +325,7 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
             // A failed save rolls this change back and runs it again, so EF Core's savepoint around each save would
             // buy nothing and cost two statements per transition.
             db.Database.AutoSavepointsEnabled = false;
+            db.SavesDirectly = true;
             var result = decided;
             try
             {
@@ -355,6 +356,7 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
             {
                 db.Operation = null;
                 db.Database.AutoSavepointsEnabled = true;
+                db.SavesDirectly = false;
             }
         }
     }

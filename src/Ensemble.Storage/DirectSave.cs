@@ -1,0 +1,258 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace Ensemble.Storage;
+
+/// <summary>
+/// Saves a transition's few changed rows in one command of plain statements: an UPDATE of the changed columns per
+/// modified row, checked against its version, and an INSERT per new row that returns its id. EF Core's update pipeline
+/// (sorting commands by their dependencies, building a batch, fixing up the graph) cost a completion more CPU than its
+/// SQL did. Anything this does not cover is left to EF Core: the caller falls back when it answers null.
+/// </summary>
+/// <remarks>
+/// Covered: rows of entity types mapped to a table of their own, with plain columns, an id the database generates and
+/// concurrency tokens compared as EF Core would; new rows whose principals already exist. Not covered: deletions, new
+/// rows that depend on other new rows, complex or owned types, shared tables, other store-generated values.
+/// Values go through each column's own type mapping, so they are stored exactly as EF Core stores them.
+/// </remarks>
+internal static class DirectSave
+{
+    // More rows than a transition writes: a larger change is EF Core's to batch.
+    private const int MostRows = 8;
+
+    private static readonly ConcurrentDictionary<IEntityType, Shape?> Shapes = new();
+
+    /// <summary>Writes the tracked changes and returns the rows written, or null when EF Core must save them.</summary>
+    public static async Task<int?> TrySaveAsync(EnsembleDb db, bool acceptAllChangesOnSuccess, CancellationToken cancellationToken)
+    {
+        if (db.Database.CurrentTransaction is not { } transaction)
+        {
+            return null;
+        }
+
+        var changed = new List<(EntityEntry Entry, Shape Shape)>();
+        foreach (var entry in db.ChangeTracker.Entries())
+        {
+            if (entry.State == EntityState.Unchanged)
+            {
+                continue;
+            }
+
+            if (entry.State is not (EntityState.Modified or EntityState.Added) || changed.Count == MostRows
+                || Shapes.GetOrAdd(entry.Metadata, ShapeOf) is not { } shape)
+            {
+                return null;
+            }
+
+            changed.Add((entry, shape));
+        }
+
+        if (changed.Count == 0 || changed.Any(c => c.Entry.State == EntityState.Added && DependsOnNewRow(c.Entry)))
+        {
+            return null;
+        }
+
+        // Updates first: a row that gives up a unique value (an open step) does so before a new row takes it.
+        var ordered = changed.OrderBy(c => c.Entry.State == EntityState.Added).ToList();
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = transaction.GetDbTransaction();
+        var sql = new StringBuilder();
+        var statements = new List<(EntityEntry Entry, Shape Shape)>();
+        foreach (var (entry, shape) in ordered)
+        {
+            if (entry.State == EntityState.Added ? AppendInsert(sql, command, entry, shape) : AppendUpdate(sql, command, entry, shape))
+            {
+                statements.Add((entry, shape));
+            }
+        }
+
+        command.CommandText = sql.ToString();
+        var generated = new List<(EntityEntry Entry, Shape Shape, object Id)>();
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            for (var i = 0; i < statements.Count; i++)
+            {
+                if (i > 0 && !await reader.NextResultAsync(cancellationToken))
+                {
+                    throw new InvalidOperationException("The database answered fewer statements than were sent.");
+                }
+
+                var (entry, shape) = statements[i];
+                if (!await reader.ReadAsync(cancellationToken))
+                {
+                    // The version the change was decided on is no longer the row's: someone else changed it first.
+                    throw new DbUpdateConcurrencyException(
+                        $"The {entry.Metadata.ClrType.Name} row was changed or removed by someone else since it was read.");
+                }
+
+                if (entry.State == EntityState.Added)
+                {
+                    generated.Add((entry, shape, reader.GetValue(0)));
+                }
+            }
+        }
+        catch (DbException ex)
+        {
+            // As EF Core reports a failed save, so callers tell conflicts (a unique value taken) from other failures.
+            throw new DbUpdateException("The changes could not be saved: " + ex.Message, ex);
+        }
+
+        foreach (var (entry, shape, id) in generated)
+        {
+            var key = entry.Property(shape.Key.Name);
+            key.CurrentValue = shape.KeyFromProvider(id);
+            key.IsTemporary = false;
+        }
+
+        if (acceptAllChangesOnSuccess)
+        {
+            db.ChangeTracker.AcceptAllChanges();
+        }
+
+        return statements.Count;
+    }
+
+    private static bool DependsOnNewRow(EntityEntry entry)
+    {
+        foreach (var reference in entry.References)
+        {
+            if (reference.TargetEntry is { State: EntityState.Added })
+            {
+                return true;
+            }
+        }
+
+        foreach (var foreignKey in entry.Metadata.GetForeignKeys())
+        {
+            // A key still temporary names a row not yet written, whether or not a navigation reaches it.
+            if (foreignKey.Properties.Any(p => entry.Property(p.Name).IsTemporary))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool AppendUpdate(StringBuilder sql, DbCommand command, EntityEntry entry, Shape shape)
+    {
+        var set = new List<string>();
+        foreach (var column in shape.Columns)
+        {
+            var property = entry.Property(column.Property.Name);
+            if (property.IsModified)
+            {
+                set.Add($"{Quote(column.Name)} = {Parameter(command, column, property.CurrentValue)}");
+            }
+        }
+
+        if (set.Count == 0)
+        {
+            return false;
+        }
+
+        sql.Append("UPDATE ").Append(Quote(shape.Table)).Append(" SET ").AppendJoin(", ", set)
+            .Append(" WHERE ").Append(Quote(shape.KeyColumn.Name)).Append(" = ")
+            .Append(Parameter(command, shape.KeyColumn, entry.Property(shape.Key.Name).CurrentValue));
+        foreach (var token in shape.Tokens)
+        {
+            sql.Append(" AND ").Append(Quote(token.Name)).Append(" = ")
+                .Append(Parameter(command, token, entry.Property(token.Property.Name).OriginalValue));
+        }
+
+        sql.Append(" RETURNING 1;\n");
+        return true;
+    }
+
+    private static bool AppendInsert(StringBuilder sql, DbCommand command, EntityEntry entry, Shape shape)
+    {
+        var names = new List<string>();
+        var values = new List<string>();
+        foreach (var column in shape.Columns)
+        {
+            if (column.Property != shape.Key)
+            {
+                names.Add(Quote(column.Name));
+                values.Add(Parameter(command, column, entry.Property(column.Property.Name).CurrentValue));
+            }
+        }
+
+        sql.Append("INSERT INTO ").Append(Quote(shape.Table)).Append(" (").AppendJoin(", ", names).Append(") VALUES (")
+            .AppendJoin(", ", values).Append(") RETURNING ").Append(Quote(shape.KeyColumn.Name)).Append(";\n");
+        return true;
+    }
+
+    private static string Parameter(DbCommand command, Column column, object? value)
+    {
+        var name = "@d" + command.Parameters.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        // The type mapping converts the model's value (a TaskId, an Instant) as EF Core's own parameters do.
+        command.Parameters.Add(column.Mapping.CreateParameter(command, name, value, column.Property.IsNullable));
+        return name;
+    }
+
+    private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    private static Shape? ShapeOf(IEntityType type)
+    {
+        if (type.BaseType is not null || type.GetDirectlyDerivedTypes().Any() || type.IsOwned() || type.GetComplexProperties().Any()
+            || type.GetNavigations().Any(n => n.TargetEntityType.IsOwned()))
+        {
+            return null;
+        }
+
+        var tables = type.GetTableMappings().ToList();
+        if (tables.Count != 1 || tables[0].Table.EntityTypeMappings.Count() != 1 || tables[0].Table.Schema is not null)
+        {
+            return null;
+        }
+
+        var key = type.FindPrimaryKey();
+        if (key is not { Properties: [var keyProperty] } || keyProperty.ValueGenerated != ValueGenerated.OnAdd)
+        {
+            return null;
+        }
+
+        var columns = new List<Column>();
+        foreach (var mapping in tables[0].ColumnMappings)
+        {
+            var property = mapping.Property;
+
+            // Only the id is the database's to fill in; a default or computed column would need reading back.
+            if ((property != keyProperty && property.ValueGenerated != ValueGenerated.Never) || mapping.TypeMapping is not { } typeMapping)
+            {
+                return null;
+            }
+
+            columns.Add(new Column(property, mapping.Column.Name, typeMapping));
+        }
+
+        if (columns.Count != type.GetProperties().Count())
+        {
+            return null;
+        }
+
+        var keyColumn = columns.Single(c => c.Property == keyProperty);
+        var tokens = columns.Where(c => c.Property.IsConcurrencyToken).ToList();
+        return new Shape(tables[0].Table.Name, keyProperty, keyColumn, columns, tokens);
+    }
+
+    private sealed record Column(IProperty Property, string Name, RelationalTypeMapping Mapping);
+
+    private sealed record Shape(string Table, IProperty Key, Column KeyColumn, List<Column> Columns, List<Column> Tokens)
+    {
+        // The database answers with the provider's value (a number); the entity holds the model's (a TaskId).
+        public object? KeyFromProvider(object id)
+        {
+            var converter = KeyColumn.Mapping.Converter;
+            var providerType = converter?.ProviderClrType ?? Key.ClrType;
+            var value = Convert.ChangeType(id, Nullable.GetUnderlyingType(providerType) ?? providerType, System.Globalization.CultureInfo.InvariantCulture);
+            return converter is null ? value : converter.ConvertFromProvider(value);
+        }
+    }
+}
