@@ -20,6 +20,14 @@ internal static class AuditWriter
 {
     private const int RowsPerStatement = 50;
 
+    // Every change writes its events with one of these statements, so each is built once per row count and kept.
+    private static readonly string[][] RowParameters = [.. Enumerable.Range(0, RowsPerStatement).Select(row =>
+        Enumerable.Range(0, 12).Select(column => string.Create(CultureInfo.InvariantCulture, $"@p{row}_{column}")).ToArray())];
+
+    private static readonly string?[] ForecastSql = new string?[RowsPerStatement + 1];
+    private static readonly string?[] PlainSql = new string?[RowsPerStatement + 1];
+    private static readonly string?[] PlainSqlMovingHead = new string?[RowsPerStatement + 1];
+
     public static async Task AppendAsync(EnsembleDb db, IReadOnlyList<PendingAuditEvent> events, Instant now, CancellationToken cancellationToken)
     {
         if (events.Count == 0)
@@ -162,30 +170,37 @@ internal static class AuditWriter
     {
         await using var insert = connection.CreateCommand();
         insert.Transaction = (NpgsqlTransaction)transaction;
+        for (var i = 0; i < rows.Count; i++)
+        {
+            AddRowParameters(insert, i, rows[i]);
+        }
+
+        AddParameter(insert, "@head_s", last.Sequence);
+        AddParameter(insert, "@head_h", last.Hash);
+        AddParameter(insert, "@was_s", expected.Sequence);
+        AddParameter(insert, "@was_h", expected.Hash);
+        insert.CommandText = ForecastSql[rows.Count] ??= ForecastInsert(rows.Count);
+        return await insert.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static string ForecastInsert(int count)
+    {
         var sql = new StringBuilder("WITH head AS (UPDATE audit_head SET "
             + "last_sequence = CASE WHEN last_sequence = @was_s AND last_hash = @was_h THEN @head_s ELSE last_sequence END, "
             + "last_hash = CASE WHEN last_sequence = @was_s AND last_hash = @was_h THEN @head_h ELSE last_hash END "
             + "WHERE id = 1 RETURNING last_sequence = @head_s AND last_hash = @head_h AS moved) "
             + "INSERT INTO audit_events (sequence, at, actor, household_id, entity_type, entity_id, action, operation, before, after, previous_hash, hash) "
             + "SELECT v.* FROM (VALUES ");
-        for (var i = 0; i < rows.Count; i++)
+        for (var i = 0; i < count; i++)
         {
-            var r = rows[i];
-            var p = "@p" + i.ToString(CultureInfo.InvariantCulture) + "_";
+            var p = RowParameters[i];
 
             // Typed in the text: a VALUES list under a SELECT does not take its types from the target columns.
             sql.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture,
-                $"({p}0::bigint, {p}1::timestamptz, {p}2::text, {p}3::bigint, {p}4::text, {p}5::text, {p}6::text, {p}7::text, {p}8::text, {p}9::text, {p}10::text, {p}11::text)");
-            AddRowParameters(insert, p, r);
+                $"({p[0]}::bigint, {p[1]}::timestamptz, {p[2]}::text, {p[3]}::bigint, {p[4]}::text, {p[5]}::text, {p[6]}::text, {p[7]}::text, {p[8]}::text, {p[9]}::text, {p[10]}::text, {p[11]}::text)");
         }
 
-        sql.Append(") AS v WHERE EXISTS (SELECT 1 FROM head WHERE moved)");
-        AddParameter(insert, "@head_s", last.Sequence);
-        AddParameter(insert, "@head_h", last.Hash);
-        AddParameter(insert, "@was_s", expected.Sequence);
-        AddParameter(insert, "@was_h", expected.Hash);
-        insert.CommandText = sql.ToString();
-        return await insert.ExecuteNonQueryAsync(cancellationToken);
+        return sql.Append(") AS v WHERE EXISTS (SELECT 1 FROM head WHERE moved)").ToString();
     }
 
     // Large appends on SQLite (imports, bulk starts): one prepared single-row statement re-bound per event.
@@ -280,41 +295,55 @@ internal static class AuditWriter
             var chunk = rows.Skip(offset).Take(RowsPerStatement).ToList();
             await using var insert = connection.CreateCommand();
             insert.Transaction = transaction;
-            var sql = new StringBuilder("INSERT INTO audit_events (sequence, at, actor, household_id, entity_type, entity_id, action, operation, before, after, previous_hash, hash) VALUES ");
             for (var i = 0; i < chunk.Count; i++)
             {
-                var r = chunk[i];
-                var p = "@p" + i.ToString(CultureInfo.InvariantCulture) + "_";
-                sql.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"({p}0, {p}1, {p}2, {p}3, {p}4, {p}5, {p}6, {p}7, {p}8, {p}9, {p}10, {p}11)");
-                AddRowParameters(insert, p, r);
+                AddRowParameters(insert, i, chunk[i]);
             }
 
-            if (offset + RowsPerStatement >= rows.Count)
+            var movesHead = offset + RowsPerStatement >= rows.Count;
+            if (movesHead)
             {
-                sql.Append("; UPDATE audit_head SET last_sequence = @head_s, last_hash = @head_h WHERE id = 1");
                 AddParameter(insert, "@head_s", last.Sequence);
                 AddParameter(insert, "@head_h", last.Hash);
             }
 
-            insert.CommandText = sql.ToString();
+            var cached = movesHead ? PlainSqlMovingHead : PlainSql;
+            insert.CommandText = cached[chunk.Count] ??= PlainInsert(chunk.Count, movesHead);
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
     }
 
-    private static void AddRowParameters(DbCommand insert, string prefix, AuditRow r)
+    private static string PlainInsert(int count, bool movesHead)
     {
-        AddParameter(insert, prefix + "0", r.Sequence);
-        AddParameter(insert, prefix + "1", r.At.ToDateTimeUtc());
-        AddParameter(insert, prefix + "2", r.Actor);
-        AddParameter(insert, prefix + "3", r.HouseholdId);
-        AddParameter(insert, prefix + "4", r.EntityType);
-        AddParameter(insert, prefix + "5", r.EntityId);
-        AddParameter(insert, prefix + "6", r.Action);
-        AddParameter(insert, prefix + "7", r.Operation);
-        AddParameter(insert, prefix + "8", r.Before);
-        AddParameter(insert, prefix + "9", r.After);
-        AddParameter(insert, prefix + "10", r.PreviousHash);
-        AddParameter(insert, prefix + "11", r.Hash);
+        var sql = new StringBuilder("INSERT INTO audit_events (sequence, at, actor, household_id, entity_type, entity_id, action, operation, before, after, previous_hash, hash) VALUES ");
+        for (var i = 0; i < count; i++)
+        {
+            sql.Append(i == 0 ? "(" : ", (").AppendJoin(", ", RowParameters[i]).Append(')');
+        }
+
+        if (movesHead)
+        {
+            sql.Append("; UPDATE audit_head SET last_sequence = @head_s, last_hash = @head_h WHERE id = 1");
+        }
+
+        return sql.ToString();
+    }
+
+    private static void AddRowParameters(DbCommand insert, int row, AuditRow r)
+    {
+        var p = RowParameters[row];
+        AddParameter(insert, p[0], r.Sequence);
+        AddParameter(insert, p[1], r.At.ToDateTimeUtc());
+        AddParameter(insert, p[2], r.Actor);
+        AddParameter(insert, p[3], r.HouseholdId);
+        AddParameter(insert, p[4], r.EntityType);
+        AddParameter(insert, p[5], r.EntityId);
+        AddParameter(insert, p[6], r.Action);
+        AddParameter(insert, p[7], r.Operation);
+        AddParameter(insert, p[8], r.Before);
+        AddParameter(insert, p[9], r.After);
+        AddParameter(insert, p[10], r.PreviousHash);
+        AddParameter(insert, p[11], r.Hash);
     }
 
     internal static void AddParameter(DbCommand command, string name, object? value)

@@ -25,6 +25,9 @@ internal static class DirectSave
     // More rows than a transition writes: a larger change is EF Core's to batch.
     private const int MostRows = 8;
 
+    // Which columns an update sets is kept as a bit mask.
+    private const int MostColumns = 64;
+
     private static readonly ConcurrentDictionary<IEntityType, Shape?> Shapes = new();
 
     /// <summary>Writes the tracked changes and returns the rows written, or null when EF Core must save them.</summary>
@@ -65,7 +68,8 @@ internal static class DirectSave
         var statements = new List<(EntityEntry Entry, Shape Shape)>();
         foreach (var (entry, shape) in ordered)
         {
-            if (entry.State == EntityState.Added ? AppendInsert(sql, command, entry, shape) : AppendUpdate(sql, command, entry, shape))
+            var statement = statements.Count;
+            if (entry.State == EntityState.Added ? AppendInsert(sql, command, statement, entry, shape) : AppendUpdate(sql, command, statement, entry, shape))
             {
                 statements.Add((entry, shape));
             }
@@ -140,60 +144,69 @@ internal static class DirectSave
         return false;
     }
 
-    private static bool AppendUpdate(StringBuilder sql, DbCommand command, EntityEntry entry, Shape shape)
+    private static bool AppendUpdate(StringBuilder sql, DbCommand command, int statement, EntityEntry entry, Shape shape)
     {
-        var set = new List<string>();
-        foreach (var column in shape.Columns)
+        var modified = 0UL;
+        var values = new List<(Column Column, object? Value)>();
+        for (var i = 0; i < shape.Columns.Count; i++)
         {
-            var property = entry.Property(column.Property.Name);
+            var property = entry.Property(shape.Columns[i].Property.Name);
             if (property.IsModified)
             {
-                set.Add($"{Quote(column.Name)} = {Parameter(command, column, property.CurrentValue)}");
+                modified |= 1UL << i;
+                values.Add((shape.Columns[i], property.CurrentValue));
             }
         }
 
-        if (set.Count == 0)
+        if (modified == 0)
         {
             return false;
         }
 
-        sql.Append("UPDATE ").Append(Quote(shape.Table)).Append(" SET ").AppendJoin(", ", set)
-            .Append(" WHERE ").Append(Quote(shape.KeyColumn.Name)).Append(" = ")
-            .Append(Parameter(command, shape.KeyColumn, entry.Property(shape.Key.Name).CurrentValue));
+        values.Add((shape.KeyColumn, entry.Property(shape.Key.Name).CurrentValue));
         foreach (var token in shape.Tokens)
         {
-            sql.Append(" AND ").Append(Quote(token.Name)).Append(" = ")
-                .Append(Parameter(command, token, entry.Property(token.Property.Name).OriginalValue));
+            values.Add((token, entry.Property(token.Property.Name).OriginalValue));
         }
 
-        sql.Append(" RETURNING 1;\n");
+        sql.Append(shape.UpdateSql(modified, statement));
+        AddParameters(command, statement, values);
         return true;
     }
 
-    private static bool AppendInsert(StringBuilder sql, DbCommand command, EntityEntry entry, Shape shape)
+    private static bool AppendInsert(StringBuilder sql, DbCommand command, int statement, EntityEntry entry, Shape shape)
     {
-        var names = new List<string>();
-        var values = new List<string>();
+        var values = new List<(Column Column, object? Value)>();
         foreach (var column in shape.Columns)
         {
             if (column.Property != shape.Key)
             {
-                names.Add(Quote(column.Name));
-                values.Add(Parameter(command, column, entry.Property(column.Property.Name).CurrentValue));
+                values.Add((column, entry.Property(column.Property.Name).CurrentValue));
             }
         }
 
-        sql.Append("INSERT INTO ").Append(Quote(shape.Table)).Append(" (").AppendJoin(", ", names).Append(") VALUES (")
-            .AppendJoin(", ", values).Append(") RETURNING ").Append(Quote(shape.KeyColumn.Name)).Append(";\n");
+        sql.Append(shape.InsertSql(statement));
+        AddParameters(command, statement, values);
         return true;
     }
 
-    private static string Parameter(DbCommand command, Column column, object? value)
+    // The type mapping converts the model's value (a TaskId, an Instant) as EF Core's own parameters do.
+    private static void AddParameters(DbCommand command, int statement, List<(Column Column, object? Value)> values)
     {
-        var name = "@d" + command.Parameters.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        // The type mapping converts the model's value (a TaskId, an Instant) as EF Core's own parameters do.
-        command.Parameters.Add(column.Mapping.CreateParameter(command, name, value, column.Property.IsNullable));
-        return name;
+        for (var i = 0; i < values.Count; i++)
+        {
+            var (column, value) = values[i];
+            command.Parameters.Add(column.Mapping.CreateParameter(command, ParameterNames.Of(statement, i), value, column.Property.IsNullable));
+        }
+    }
+
+    /// <summary>"@s2_5": the sixth value of the command's third statement. Each statement's text is kept with these names.</summary>
+    private static class ParameterNames
+    {
+        private static readonly string[][] Names = [.. Enumerable.Range(0, MostRows).Select(s =>
+            Enumerable.Range(0, 2 * MostColumns).Select(i => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"@s{s}_{i}")).ToArray())];
+
+        public static string Of(int statement, int value) => Names[statement][value];
     }
 
     private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
@@ -232,7 +245,7 @@ internal static class DirectSave
             columns.Add(new Column(property, mapping.Column.Name, typeMapping));
         }
 
-        if (columns.Count != type.GetProperties().Count())
+        if (columns.Count != type.GetProperties().Count() || columns.Count > MostColumns)
         {
             return null;
         }
@@ -246,6 +259,43 @@ internal static class DirectSave
 
     private sealed record Shape(string Table, IProperty Key, Column KeyColumn, List<Column> Columns, List<Column> Tokens)
     {
+        private readonly ConcurrentDictionary<(ulong Modified, int Statement), string> _updates = new();
+        private readonly string?[] _inserts = new string?[MostRows];
+
+        /// <summary>Sets the columns in <paramref name="modified"/>, for the row with the key and tokens that follow them.</summary>
+        public string UpdateSql(ulong modified, int statement) => _updates.GetOrAdd((modified, statement), key =>
+        {
+            var set = new List<string>();
+            var next = 0;
+            for (var i = 0; i < Columns.Count; i++)
+            {
+                if ((key.Modified & (1UL << i)) != 0)
+                {
+                    set.Add($"{Quote(Columns[i].Name)} = {ParameterNames.Of(key.Statement, next++)}");
+                }
+            }
+
+            var sql = new StringBuilder("UPDATE ").Append(Quote(Table)).Append(" SET ").AppendJoin(", ", set)
+                .Append(" WHERE ").Append(Quote(KeyColumn.Name)).Append(" = ").Append(ParameterNames.Of(key.Statement, next++));
+            foreach (var token in Tokens)
+            {
+                sql.Append(" AND ").Append(Quote(token.Name)).Append(" = ").Append(ParameterNames.Of(key.Statement, next++));
+            }
+
+            return sql.Append(" RETURNING 1;\n").ToString();
+        });
+
+        /// <summary>Inserts every column but the id, in column order, and returns the id.</summary>
+        public string InsertSql(int statement) => _inserts[statement] ??= Insert(statement);
+
+        private string Insert(int statement)
+        {
+            var names = Columns.Where(c => c.Property != Key).Select(c => Quote(c.Name));
+            var values = Columns.Where(c => c.Property != Key).Select((_, i) => ParameterNames.Of(statement, i));
+            return new StringBuilder("INSERT INTO ").Append(Quote(Table)).Append(" (").AppendJoin(", ", names).Append(") VALUES (")
+                .AppendJoin(", ", values).Append(") RETURNING ").Append(Quote(KeyColumn.Name)).Append(";\n").ToString();
+        }
+
         // The database answers with the provider's value (a number); the entity holds the model's (a TaskId).
         public object? KeyFromProvider(object id)
         {
