@@ -55,7 +55,9 @@ internal static class DirectSave
             changed.Add((entry, shape));
         }
 
-        if (changed.Count == 0 || changed.Any(c => c.Entry.State == EntityState.Added && DependsOnNewRow(c.Entry)))
+        // A new row with an id of its own choosing keeps it, and only EF Core writes ids.
+        if (changed.Count == 0 || changed.Any(c => c.Entry.State == EntityState.Added
+            && (DependsOnNewRow(c.Entry) || !c.Entry.Property(c.Shape.Key.Name).IsTemporary)))
         {
             return null;
         }
@@ -73,6 +75,11 @@ internal static class DirectSave
             {
                 statements.Add((entry, shape));
             }
+        }
+
+        if (statements.Count == 0)
+        {
+            return null;
         }
 
         command.CommandText = sql.ToString();
