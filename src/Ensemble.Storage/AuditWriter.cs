@@ -21,8 +21,7 @@ internal static class AuditWriter
     private const int RowsPerStatement = 50;
 
     // Every change writes its events with one of these statements, so each is built once per row count and kept.
-    private static readonly string[][] RowParameters = [.. Enumerable.Range(0, RowsPerStatement).Select(row =>
-        Enumerable.Range(0, 12).Select(column => string.Create(CultureInfo.InvariantCulture, $"@p{row}_{column}")).ToArray())];
+    private static readonly string[][] RowParameters = ParameterNames.Grid("p", RowsPerStatement, 12);
 
     private static readonly string?[] ForecastSql = new string?[RowsPerStatement + 1];
     private static readonly string?[] PlainSql = new string?[RowsPerStatement + 1];

@@ -30,6 +30,9 @@ internal static class DirectSave
 
     private static readonly ConcurrentDictionary<IEntityType, Shape?> Shapes = new();
 
+    // "@s2_5": the sixth value of the command's third statement. Each statement's text is kept with these names.
+    private static readonly string[][] Names = ParameterNames.Grid("s", MostRows, 2 * MostColumns);
+
     /// <summary>Writes the tracked changes and returns the rows written, or null when EF Core must save them.</summary>
     public static async Task<int?> TrySaveAsync(EnsembleDb db, bool acceptAllChangesOnSuccess, CancellationToken cancellationToken)
     {
@@ -57,7 +60,7 @@ internal static class DirectSave
 
         // A new row with an id of its own choosing keeps it, and only EF Core writes ids.
         if (changed.Count == 0 || changed.Any(c => c.Entry.State == EntityState.Added
-            && (DependsOnNewRow(c.Entry) || !c.Entry.Property(c.Shape.Key.Name).IsTemporary)))
+            && (DependsOnNewRow(c.Entry) || !c.Entry.Property(c.Shape.Key).IsTemporary)))
         {
             return null;
         }
@@ -116,7 +119,7 @@ internal static class DirectSave
 
         foreach (var (entry, shape, id) in generated)
         {
-            var key = entry.Property(shape.Key.Name);
+            var key = entry.Property(shape.Key);
             key.CurrentValue = shape.KeyFromProvider(id);
             key.IsTemporary = false;
         }
@@ -142,7 +145,7 @@ internal static class DirectSave
         foreach (var foreignKey in entry.Metadata.GetForeignKeys())
         {
             // A key still temporary names a row not yet written, whether or not a navigation reaches it.
-            if (foreignKey.Properties.Any(p => entry.Property(p.Name).IsTemporary))
+            if (foreignKey.Properties.Any(p => entry.Property(p).IsTemporary))
             {
                 return true;
             }
@@ -157,7 +160,7 @@ internal static class DirectSave
         var values = new List<(Column Column, object? Value)>();
         for (var i = 0; i < shape.Columns.Count; i++)
         {
-            var property = entry.Property(shape.Columns[i].Property.Name);
+            var property = entry.Property(shape.Columns[i].Property);
             if (property.IsModified)
             {
                 modified |= 1UL << i;
@@ -170,10 +173,10 @@ internal static class DirectSave
             return false;
         }
 
-        values.Add((shape.KeyColumn, entry.Property(shape.Key.Name).CurrentValue));
+        values.Add((shape.KeyColumn, entry.Property(shape.Key).CurrentValue));
         foreach (var token in shape.Tokens)
         {
-            values.Add((token, entry.Property(token.Property.Name).OriginalValue));
+            values.Add((token, entry.Property(token.Property).OriginalValue));
         }
 
         sql.Append(shape.UpdateSql(modified, statement));
@@ -188,7 +191,7 @@ internal static class DirectSave
         {
             if (column.Property != shape.Key)
             {
-                values.Add((column, entry.Property(column.Property.Name).CurrentValue));
+                values.Add((column, entry.Property(column.Property).CurrentValue));
             }
         }
 
@@ -203,17 +206,8 @@ internal static class DirectSave
         for (var i = 0; i < values.Count; i++)
         {
             var (column, value) = values[i];
-            command.Parameters.Add(column.Mapping.CreateParameter(command, ParameterNames.Of(statement, i), value, column.Property.IsNullable));
+            command.Parameters.Add(column.Mapping.CreateParameter(command, Names[statement][i], value, column.Property.IsNullable));
         }
-    }
-
-    /// <summary>"@s2_5": the sixth value of the command's third statement. Each statement's text is kept with these names.</summary>
-    private static class ParameterNames
-    {
-        private static readonly string[][] Names = [.. Enumerable.Range(0, MostRows).Select(s =>
-            Enumerable.Range(0, 2 * MostColumns).Select(i => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"@s{s}_{i}")).ToArray())];
-
-        public static string Of(int statement, int value) => Names[statement][value];
     }
 
     private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
@@ -278,15 +272,15 @@ internal static class DirectSave
             {
                 if ((key.Modified & (1UL << i)) != 0)
                 {
-                    set.Add($"{Quote(Columns[i].Name)} = {ParameterNames.Of(key.Statement, next++)}");
+                    set.Add($"{Quote(Columns[i].Name)} = {Names[key.Statement][next++]}");
                 }
             }
 
             var sql = new StringBuilder("UPDATE ").Append(Quote(Table)).Append(" SET ").AppendJoin(", ", set)
-                .Append(" WHERE ").Append(Quote(KeyColumn.Name)).Append(" = ").Append(ParameterNames.Of(key.Statement, next++));
+                .Append(" WHERE ").Append(Quote(KeyColumn.Name)).Append(" = ").Append(Names[key.Statement][next++]);
             foreach (var token in Tokens)
             {
-                sql.Append(" AND ").Append(Quote(token.Name)).Append(" = ").Append(ParameterNames.Of(key.Statement, next++));
+                sql.Append(" AND ").Append(Quote(token.Name)).Append(" = ").Append(Names[key.Statement][next++]);
             }
 
             return sql.Append(" RETURNING 1;\n").ToString();
@@ -298,7 +292,7 @@ internal static class DirectSave
         private string Insert(int statement)
         {
             var names = Columns.Where(c => c.Property != Key).Select(c => Quote(c.Name));
-            var values = Columns.Where(c => c.Property != Key).Select((_, i) => ParameterNames.Of(statement, i));
+            var values = Columns.Where(c => c.Property != Key).Select((_, i) => Names[statement][i]);
             return new StringBuilder("INSERT INTO ").Append(Quote(Table)).Append(" (").AppendJoin(", ", names).Append(") VALUES (")
                 .AppendJoin(", ", values).Append(") RETURNING ").Append(Quote(KeyColumn.Name)).Append(";\n").ToString();
         }
