@@ -70,6 +70,43 @@ public sealed class CanvasTests(BrowserApp app) : IClassFixture<BrowserApp>
     }
 
     [Fact]
+    public async Task AnAnswerToAnEarlierSave_ArrivingAfterTheNextKeyPress_DoesNotPutTheTypeBack()
+    {
+        await using var session = await app.SignedInAsync("elena");
+        var page = session.Page;
+        await page.GotoAsync("/canvas");
+        var bubble = page.Locator($".alert-type[data-type='{ConcentratedHolding}']");
+        var before = int.Parse(await bubble.GetAttributeAsync("data-sensitivity") ?? "", System.Globalization.CultureInfo.InvariantCulture);
+
+        // Hold the first save's answer until the user has moved the type again, as a slow server would.
+        var firstSaveSent = new TaskCompletionSource();
+        var releaseFirstSave = new TaskCompletionSource();
+        var saves = 0;
+        await page.RouteAsync("**/canvas?handler=Move", async route =>
+        {
+            if (Interlocked.Increment(ref saves) == 1)
+            {
+                firstSaveSent.SetResult();
+                await releaseFirstSave.Task;
+            }
+
+            await route.ContinueAsync();
+        });
+
+        await bubble.FocusAsync();
+        await page.Keyboard.PressAsync("ArrowLeft");
+        await firstSaveSent.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        await page.Keyboard.PressAsync("ArrowLeft");
+        releaseFirstSave.SetResult();
+
+        var expected = (before - 10).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await Expect(page.Locator("#canvas-status")).ToContainTextAsync($"sensitivity {expected}");
+        await Expect(bubble).ToHaveAttributeAsync("data-sensitivity", expected);
+        await using var db = app.OpenDb();
+        Assert.Equal(before - 10, (await AdvisorySettingsStore.GetAsync(db)).Type(ConcentratedHolding)!.Sensitivity);
+    }
+
+    [Fact]
     public async Task SomeoneWhoDoesNotManageThePractice_SeesTheCanvas_ButCannotMoveTypes()
     {
         await using var session = await app.SignedInAsync("tom");

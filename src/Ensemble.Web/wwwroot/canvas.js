@@ -23,8 +23,12 @@
         place(bubble, Number(bubble.dataset.urgency), Number(bubble.dataset.sensitivity)));
     plane.classList.add("placed");
 
-    // Each save carries a number; an answer to an older save (overtaken by a quicker key press) is ignored.
+    // Each save and each move by the user carries a number. An answer is applied only if nothing happened to its
+    // type since the save began: otherwise it would put back a place the user has already moved away from.
     let sequence = 0;
+    const moved = (bubble) => {
+        bubble.dataset.saving = String(++sequence);
+    };
     const save = async (bubble) => {
         const mine = ++sequence;
         bubble.dataset.saving = String(mine);
@@ -74,20 +78,21 @@
         event.preventDefault();
         bubble.setPointerCapture(event.pointerId);
         bubble.classList.add("dragging");
-        let moved = false;
+        let dragged = false;
         const move = (e) => {
             const box = plane.getBoundingClientRect();
             const sensitivity = clamp(((e.clientX - box.left) / box.width) * 100);
             const urgency = clamp(((box.bottom - e.clientY) / box.height) * 100);
             place(bubble, urgency, sensitivity);
-            moved = true;
+            moved(bubble);
+            dragged = true;
         };
         const end = () => {
             bubble.removeEventListener("pointermove", move);
             bubble.removeEventListener("pointerup", end);
             bubble.removeEventListener("pointercancel", end);
             bubble.classList.remove("dragging");
-            if (moved) {
+            if (dragged) {
                 save(bubble);
             }
         };
@@ -107,6 +112,7 @@
         const step = event.shiftKey ? 1 : 5;
         const [du, ds] = steps[event.key];
         place(bubble, clamp(Number(bubble.dataset.urgency) + du * step), clamp(Number(bubble.dataset.sensitivity) + ds * step));
+        moved(bubble);
         // Held or repeated keys save once, where the type comes to rest.
         clearTimeout(bubble.saveTimer);
         bubble.saveTimer = setTimeout(() => save(bubble), 250);
