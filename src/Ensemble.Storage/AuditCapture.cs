@@ -4,11 +4,15 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
+using NodaTime;
 
 namespace Ensemble.Storage;
 
 /// <summary>An audit event waiting for its place in the chain.</summary>
 internal sealed record PendingAuditEvent(long? HouseholdId, string EntityType, string EntityId, string Action, string? Before, string? After);
+
+/// <summary>The events of one change, with who made it, what for and when (to the microsecond PostgreSQL keeps).</summary>
+internal sealed record AuditBatch(IReadOnlyList<PendingAuditEvent> Events, string Actor, string? Operation, Instant At);
 
 /// <summary>
 /// Records every change the context is about to save: before values now (they are gone after the save),

@@ -27,9 +27,34 @@ internal static class AuditWriter
     private static readonly string?[] PlainSql = new string?[RowsPerStatement + 1];
     private static readonly string?[] PlainSqlMovingHead = new string?[RowsPerStatement + 1];
 
-    public static async Task AppendAsync(EnsembleDb db, IReadOnlyList<PendingAuditEvent> events, Instant now, CancellationToken cancellationToken)
+    public static Task AppendAsync(EnsembleDb db, IReadOnlyList<PendingAuditEvent> events, Instant now, CancellationToken cancellationToken)
     {
         if (events.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        var batch = BatchOf(db, events, now);
+        if (db.DeferredAudit is { } deferred)
+        {
+            // A change in a PostgreSQL commit group: the group appends every kept change's events at once (CommitGroup).
+            deferred.Add(batch);
+            return Task.CompletedTask;
+        }
+
+        return AppendAsync(db, [batch], cancellationToken);
+    }
+
+    /// <summary>The events of a change made through <paramref name="db"/>, by its actor for its operation, at <paramref name="now"/>.</summary>
+    /// <remarks>PostgreSQL keeps microseconds; hashing the truncated instant keeps the chain verifiable after a round trip.</remarks>
+    public static AuditBatch BatchOf(EnsembleDb db, IReadOnlyList<PendingAuditEvent> events, Instant now) =>
+        new(events, db.Actor, db.Operation, Instant.FromUnixTimeTicks(now.ToUnixTimeTicks() / 10 * 10));
+
+    /// <summary>Appends the batches' events in order, each with its own actor, operation and time.</summary>
+    public static async Task AppendAsync(EnsembleDb db, IReadOnlyList<AuditBatch> batches, CancellationToken cancellationToken)
+    {
+        var count = batches.Sum(b => b.Events.Count);
+        if (count == 0)
         {
             return;
         }
@@ -38,17 +63,14 @@ internal static class AuditWriter
         var current = db.Database.CurrentTransaction
             ?? throw new InvalidOperationException("Audit events are written inside the transaction of the change they record.");
         var transaction = current.GetDbTransaction();
-
-        // PostgreSQL keeps microseconds; hashing the truncated instant keeps the chain verifiable after a round trip.
-        var at = Instant.FromUnixTimeTicks(now.ToUnixTimeTicks() / 10 * 10);
-        if (connection is NpgsqlConnection npgsql && events.Count <= RowsPerStatement)
+        if (connection is NpgsqlConnection npgsql && count <= RowsPerStatement)
         {
-            await AppendByForecastAsync(db, npgsql, current.TransactionId, transaction, events, at, cancellationToken);
+            await AppendByForecastAsync(db, npgsql, current.TransactionId, transaction, batches, cancellationToken);
             return;
         }
 
         var head = await ReadHeadAsync(db, connection, transaction, cancellationToken);
-        var (rows, last) = Chain(db, events, at, head);
+        var (rows, last) = Chain(batches, head);
         if (db.Provider == StorageProvider.Sqlite && rows.Count > RowsPerStatement)
         {
             await InsertPreparedAsync(connection, transaction, rows, last, cancellationToken);
@@ -68,21 +90,21 @@ internal static class AuditWriter
     // Small appends on PostgreSQL (every request's change): hashed on the forecast head and written in one statement,
     // so the head row is locked for one round trip and the commit rather than three (see AuditHeadForecast).
     private static async Task AppendByForecastAsync(
-        EnsembleDb db, NpgsqlConnection connection, Guid transactionId, DbTransaction transaction, IReadOnlyList<PendingAuditEvent> events, Instant at,
+        EnsembleDb db, NpgsqlConnection connection, Guid transactionId, DbTransaction transaction, IReadOnlyList<AuditBatch> events,
         CancellationToken cancellationToken)
     {
         if (db.HeldAuditHead is { } held && held.TransactionId == transactionId)
         {
             // This transaction moved the head already and holds its lock, so it knows where the head is. It must not
             // queue for the turn: the holder of the turn may be waiting for this transaction to end.
-            var (heldRows, heldLast) = Chain(db, events, at, held.Position);
+            var (heldRows, heldLast) = Chain(events, held.Position);
             if (await InsertIfHeadAtAsync(connection, transaction, heldRows, held.Position, heldLast, cancellationToken) == heldRows.Count)
             {
                 Remember(db, transactionId, heldLast);
                 return;
             }
 
-            await AppendUnderLockAsync(db, connection, transactionId, transaction, events, at, cancellationToken);
+            await AppendUnderLockAsync(db, connection, transactionId, transaction, events, cancellationToken);
             return;
         }
 
@@ -92,7 +114,7 @@ internal static class AuditWriter
         {
             if (forecast.Expected is { } expected)
             {
-                var (rows, last) = Chain(db, events, at, expected);
+                var (rows, last) = Chain(events, expected);
                 if (await InsertIfHeadAtAsync(connection, transaction, rows, expected, last, cancellationToken) == rows.Count)
                 {
                     Remember(db, transactionId, last);
@@ -102,7 +124,7 @@ internal static class AuditWriter
 
             // No forecast yet, or a wrong one.
             forecast.Missed();
-            await AppendUnderLockAsync(db, connection, transactionId, transaction, events, at, cancellationToken);
+            await AppendUnderLockAsync(db, connection, transactionId, transaction, events, cancellationToken);
         }
         finally
         {
@@ -111,11 +133,11 @@ internal static class AuditWriter
     }
 
     private static async Task AppendUnderLockAsync(
-        EnsembleDb db, NpgsqlConnection connection, Guid transactionId, DbTransaction transaction, IReadOnlyList<PendingAuditEvent> events, Instant at,
+        EnsembleDb db, NpgsqlConnection connection, Guid transactionId, DbTransaction transaction, IReadOnlyList<AuditBatch> events,
         CancellationToken cancellationToken)
     {
         var head = await ReadHeadAsync(db, connection, transaction, cancellationToken);
-        var (rows, last) = Chain(db, events, at, head);
+        var (rows, last) = Chain(events, head);
         await InsertAsync(connection, transaction, rows, last, cancellationToken);
         Remember(db, transactionId, last);
     }
@@ -130,30 +152,33 @@ internal static class AuditWriter
         }
     }
 
-    private static (List<AuditRow> Rows, AuditHeadPosition Last) Chain(EnsembleDb db, IReadOnlyList<PendingAuditEvent> events, Instant at, AuditHeadPosition head)
+    private static (List<AuditRow> Rows, AuditHeadPosition Last) Chain(IReadOnlyList<AuditBatch> batches, AuditHeadPosition head)
     {
         var (sequence, hash) = (head.Sequence, head.Hash);
-        var rows = new List<AuditRow>(events.Count);
-        foreach (var e in events)
+        var rows = new List<AuditRow>(batches.Sum(b => b.Events.Count));
+        foreach (var batch in batches)
         {
-            sequence++;
-            var next = AuditChain.ComputeHash(sequence, at, db.Actor, e.HouseholdId, e.EntityType, e.EntityId, e.Action, db.Operation, e.Before, e.After, hash);
-            rows.Add(new AuditRow
+            foreach (var e in batch.Events)
             {
-                Sequence = sequence,
-                At = at,
-                Actor = db.Actor,
-                HouseholdId = e.HouseholdId,
-                EntityType = e.EntityType,
-                EntityId = e.EntityId,
-                Action = e.Action,
-                Operation = db.Operation,
-                Before = e.Before,
-                After = e.After,
-                PreviousHash = hash,
-                Hash = next,
-            });
-            hash = next;
+                sequence++;
+                var next = AuditChain.ComputeHash(sequence, batch.At, batch.Actor, e.HouseholdId, e.EntityType, e.EntityId, e.Action, batch.Operation, e.Before, e.After, hash);
+                rows.Add(new AuditRow
+                {
+                    Sequence = sequence,
+                    At = batch.At,
+                    Actor = batch.Actor,
+                    HouseholdId = e.HouseholdId,
+                    EntityType = e.EntityType,
+                    EntityId = e.EntityId,
+                    Action = e.Action,
+                    Operation = batch.Operation,
+                    Before = e.Before,
+                    After = e.After,
+                    PreviousHash = hash,
+                    Hash = next,
+                });
+                hash = next;
+            }
         }
 
         return (rows, new AuditHeadPosition(sequence, hash));

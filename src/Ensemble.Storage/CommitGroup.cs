@@ -8,7 +8,8 @@ namespace Ensemble.Storage;
 
 /// <summary>
 /// Writers of this process that queue for SQLite's single write lock share one transaction: the first in line runs each
-/// waiting writer's work in turn, each under its own savepoint, and commits them all at once.
+/// waiting writer's work in turn, each under its own savepoint, and commits them all at once. On PostgreSQL, changes
+/// decided before they queue are grouped the same way, all or none (see <c>RunAllOrNoneAsync</c>).
 /// </summary>
 /// <remarks>
 /// <para>Under load the turn, not the work, was the limit: every writer paid for its own begin, commit, connection and
@@ -22,7 +23,7 @@ namespace Ensemble.Storage;
 /// whose connection is already open (an in-memory database lives on one) does not join a group: it takes the lock
 /// alone.</para>
 /// </remarks>
-internal static class CommitGroup
+internal static partial class CommitGroup
 {
     // Enough to carry a burst through one commit, few enough that the first writer's wait stays short.
     private const int MostWriters = 32;
@@ -35,15 +36,23 @@ internal static class CommitGroup
     /// changes were rolled back). An exception from the work is thrown here after its changes were rolled back.
     /// </summary>
     /// <param name="work">Reads and changes through <paramref name="db"/> and saves; false when it declines to change anything.</param>
-    public static async Task<bool> RunAsync(EnsembleDb db, Func<Task<bool>> work, CancellationToken cancellationToken)
+    /// <param name="decided">True when the change was decided before (the work saves it, and reads only to start what it
+    /// triggers). Only such changes share a transaction on PostgreSQL, where each read in a group is a round trip that
+    /// the whole group waits for.</param>
+    public static async Task<bool> RunAsync(EnsembleDb db, Func<Task<bool>> work, bool decided, CancellationToken cancellationToken)
     {
-        if (db.Provider != StorageProvider.Sqlite || db.Database.GetDbConnection().State != ConnectionState.Closed)
+        var groups = db.Provider == StorageProvider.Sqlite || (decided && db.Provider == StorageProvider.PostgreSql);
+        if (!groups || db.Database.GetDbConnection().State != ConnectionState.Closed)
         {
             return await AloneAsync(db, work, cancellationToken);
         }
 
-        var queue = Queues.GetOrAdd(db.Database.GetConnectionString() ?? "", _ => new Queue());
-        var writer = new Writer(db, work, cancellationToken);
+        return await QueueAsync(new Writer(db, work, cancellationToken));
+    }
+
+    private static async Task<bool> QueueAsync(Writer writer)
+    {
+        var queue = Queues.GetOrAdd(writer.Db.Database.GetConnectionString() ?? "", _ => new Queue());
         if (queue.Join(writer) || await writer.Called.Task)
         {
             await queue.LeadAsync(writer);
@@ -73,11 +82,15 @@ internal static class CommitGroup
         return true;
     }
 
-    private sealed class Writer(EnsembleDb db, Func<Task<bool>> work, CancellationToken cancellationToken)
+    /// <param name="work">What the writer does in the shared transaction; null when its change is <paramref name="prepared"/>.</param>
+    private sealed class Writer(EnsembleDb db, Func<Task<bool>>? work, CancellationToken cancellationToken, PreparedChange? prepared = null)
     {
         public EnsembleDb Db { get; } = db;
 
-        public Func<Task<bool>> Work { get; } = work;
+        public Func<Task<bool>>? Work { get; } = work;
+
+        /// <summary>A PostgreSQL change whose statements are ready: the group sends them with everyone else's.</summary>
+        public PreparedChange? Prepared { get; } = prepared;
 
         public CancellationToken CancellationToken { get; } = cancellationToken;
 
@@ -89,7 +102,7 @@ internal static class CommitGroup
         public ExceptionDispatchInfo? Failure { get; set; }
     }
 
-    private sealed class Queue
+    private sealed partial class Queue
     {
         private readonly Lock _lock = new();
         private readonly Queue<Writer> _waiting = new();
@@ -194,8 +207,15 @@ internal static class CommitGroup
 
         private static async Task RunAndCommitAsync(EnsembleDb leaderDb, List<Writer> group, GroupCommitTurn turn)
         {
+            if (leaderDb.Provider == StorageProvider.PostgreSql)
+            {
+                await RunAllOrNoneAsync(group, leaderDb);
+                return;
+            }
+
             await using var transaction = await leaderDb.Database.BeginTransactionAsync(CancellationToken.None);
             var shared = transaction.GetDbTransaction();
+
             foreach (var writer in group)
             {
                 await RunOneAsync(writer, leaderDb, shared);
@@ -208,6 +228,19 @@ internal static class CommitGroup
         private static async Task RunOneAsync(Writer writer, EnsembleDb leaderDb, System.Data.Common.DbTransaction shared)
         {
             const string Savepoint = "writer";
+            await shared.SaveAsync(Savepoint, CancellationToken.None);
+            await RunWorkAsync(writer, leaderDb, shared);
+            if (!writer.Kept)
+            {
+                await shared.RollbackAsync(Savepoint, CancellationToken.None);
+            }
+
+            await shared.ReleaseAsync(Savepoint, CancellationToken.None);
+        }
+
+        /// <summary>Runs the writer's work on the shared connection and transaction; its outcome is left on the writer.</summary>
+        private static async Task RunWorkAsync(Writer writer, EnsembleDb leaderDb, System.Data.Common.DbTransaction shared)
+        {
             var lent = writer.Db != leaderDb;
             var ownConnection = lent ? writer.Db.Database.GetConnectionString() : null;
             if (lent)
@@ -216,15 +249,15 @@ internal static class CommitGroup
                 await writer.Db.Database.UseTransactionAsync(shared, CancellationToken.None);
             }
 
-            await shared.SaveAsync(Savepoint, CancellationToken.None);
             try
             {
                 // A writer whose caller gave up while it queued is not run: it fails as cancelled, like any other failure.
                 writer.CancellationToken.ThrowIfCancellationRequested();
-                writer.Kept = await writer.Work();
+                writer.Kept = await writer.Work!();
             }
             catch (Exception ex)
             {
+                writer.Kept = false;
                 writer.Failure = ExceptionDispatchInfo.Capture(ex);
             }
             finally
@@ -237,13 +270,6 @@ internal static class CommitGroup
                     writer.Db.Database.SetConnectionString(ownConnection);
                 }
             }
-
-            if (!writer.Kept)
-            {
-                await shared.RollbackAsync(Savepoint, CancellationToken.None);
-            }
-
-            await shared.ReleaseAsync(Savepoint, CancellationToken.None);
         }
     }
 }

@@ -36,11 +36,47 @@ internal static class DirectSave
     /// <summary>Writes the tracked changes and returns the rows written, or null when EF Core must save them.</summary>
     public static async Task<int?> TrySaveAsync(EnsembleDb db, bool acceptAllChangesOnSuccess, CancellationToken cancellationToken)
     {
-        if (db.Database.CurrentTransaction is not { } transaction)
+        if (db.Database.CurrentTransaction is not { } transaction || PlanOf(db) is not { } plan)
         {
             return null;
         }
 
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = transaction.GetDbTransaction();
+        var sql = new StringBuilder();
+        for (var i = 0; i < plan.Statements.Count; i++)
+        {
+            var statement = plan.Statements[i];
+            sql.Append(statement.Sql(i));
+            AddParameters(command.Parameters, command, i, statement.Values);
+        }
+
+        command.CommandText = sql.ToString();
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            await ReadAnswersAsync(reader, plan, first: true, cancellationToken);
+        }
+        catch (DbException ex)
+        {
+            throw Failed(ex);
+        }
+
+        plan.Apply();
+        if (acceptAllChangesOnSuccess)
+        {
+            db.ChangeTracker.AcceptAllChanges();
+        }
+
+        return plan.Statements.Count;
+    }
+
+    /// <summary>
+    /// The statements that would write the tracked changes, with their values taken now, or null when EF Core must
+    /// save them. Nothing is written until the plan is run (<see cref="TrySaveAsync"/>, or a PostgreSQL commit group).
+    /// </summary>
+    public static Plan? PlanOf(EnsembleDb db)
+    {
         var changed = new List<(EntityEntry Entry, Shape Shape)>();
         foreach (var entry in db.ChangeTracker.Entries())
         {
@@ -66,71 +102,60 @@ internal static class DirectSave
         }
 
         // Updates first: a row that gives up a unique value (an open step) does so before a new row takes it.
-        var ordered = changed.OrderBy(c => c.Entry.State == EntityState.Added).ToList();
-        await using var command = db.Database.GetDbConnection().CreateCommand();
-        command.Transaction = transaction.GetDbTransaction();
-        var sql = new StringBuilder();
-        var statements = new List<(EntityEntry Entry, Shape Shape)>();
-        foreach (var (entry, shape) in ordered)
+        var statements = new List<Statement>();
+        foreach (var (entry, shape) in changed.OrderBy(c => c.Entry.State == EntityState.Added))
         {
-            var statement = statements.Count;
-            if (entry.State == EntityState.Added ? AppendInsert(sql, command, statement, entry, shape) : AppendUpdate(sql, command, statement, entry, shape))
+            if ((entry.State == EntityState.Added ? PlanInsert(entry, shape) : PlanUpdate(entry, shape)) is { } statement)
             {
-                statements.Add((entry, shape));
+                statements.Add(statement);
             }
         }
 
-        if (statements.Count == 0)
-        {
-            return null;
-        }
-
-        command.CommandText = sql.ToString();
-        var generated = new List<(EntityEntry Entry, Shape Shape, object Id)>();
-        try
-        {
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            for (var i = 0; i < statements.Count; i++)
-            {
-                if (i > 0 && !await reader.NextResultAsync(cancellationToken))
-                {
-                    throw new InvalidOperationException("The database answered fewer statements than were sent.");
-                }
-
-                var (entry, shape) = statements[i];
-                if (!await reader.ReadAsync(cancellationToken))
-                {
-                    // The version the change was decided on is no longer the row's: someone else changed it first.
-                    throw new DbUpdateConcurrencyException(
-                        $"The {entry.Metadata.ClrType.Name} row was changed or removed by someone else since it was read.");
-                }
-
-                if (entry.State == EntityState.Added)
-                {
-                    generated.Add((entry, shape, reader.GetValue(0)));
-                }
-            }
-        }
-        catch (DbException ex)
-        {
-            // As EF Core reports a failed save, so callers tell conflicts (a unique value taken) from other failures.
-            throw new DbUpdateException("The changes could not be saved: " + ex.Message, ex);
-        }
-
-        foreach (var (entry, shape, id) in generated)
-        {
-            var key = entry.Property(shape.Key);
-            key.CurrentValue = shape.KeyFromProvider(id);
-            key.IsTemporary = false;
-        }
-
-        if (acceptAllChangesOnSuccess)
-        {
-            db.ChangeTracker.AcceptAllChanges();
-        }
-
-        return statements.Count;
+        return statements.Count == 0 ? null : new Plan(statements);
     }
+
+    /// <summary>Adds the plan's statements to a batch, one command each, so every statement's values keep their own names.</summary>
+    public static void AddTo(DbBatch batch, DbCommand parameterFactory, Plan plan)
+    {
+        foreach (var statement in plan.Statements)
+        {
+            var command = batch.CreateBatchCommand();
+            command.CommandText = statement.Sql(0);
+            AddParameters(command.Parameters, parameterFactory, 0, statement.Values);
+            batch.BatchCommands.Add(command);
+        }
+    }
+
+    /// <summary>
+    /// Reads the answer to each of the plan's statements: a row for each, and the new id for each insert. A missing row is
+    /// a concurrency conflict. <paramref name="first"/>: the reader stands on the plan's first answer already.
+    /// </summary>
+    public static async Task ReadAnswersAsync(DbDataReader reader, Plan plan, bool first, CancellationToken cancellationToken)
+    {
+        foreach (var statement in plan.Statements)
+        {
+            if (!first && !await reader.NextResultAsync(cancellationToken))
+            {
+                throw new InvalidOperationException("The database answered fewer statements than were sent.");
+            }
+
+            first = false;
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                // The version the change was decided on is no longer the row's: someone else changed it first.
+                throw new DbUpdateConcurrencyException(
+                    $"The {statement.Entry.Metadata.ClrType.Name} row was changed or removed by someone else since it was read.");
+            }
+
+            if (statement.Inserts)
+            {
+                statement.GeneratedId = reader.GetValue(0);
+            }
+        }
+    }
+
+    /// <summary>As EF Core reports a failed save, so callers tell conflicts (a unique value taken) from other failures.</summary>
+    public static DbUpdateException Failed(DbException exception) => new("The changes could not be saved: " + exception.Message, exception);
 
     private static bool DependsOnNewRow(EntityEntry entry)
     {
@@ -154,7 +179,7 @@ internal static class DirectSave
         return false;
     }
 
-    private static bool AppendUpdate(StringBuilder sql, DbCommand command, int statement, EntityEntry entry, Shape shape)
+    private static Statement? PlanUpdate(EntityEntry entry, Shape shape)
     {
         var modified = 0UL;
         var values = new List<(Column Column, object? Value)>();
@@ -170,7 +195,7 @@ internal static class DirectSave
 
         if (modified == 0)
         {
-            return false;
+            return null;
         }
 
         values.Add((shape.KeyColumn, entry.Property(shape.Key).CurrentValue));
@@ -179,12 +204,10 @@ internal static class DirectSave
             values.Add((token, entry.Property(token.Property).OriginalValue));
         }
 
-        sql.Append(shape.UpdateSql(modified, statement));
-        AddParameters(command, statement, values);
-        return true;
+        return new Statement(entry, shape, modified, values);
     }
 
-    private static bool AppendInsert(StringBuilder sql, DbCommand command, int statement, EntityEntry entry, Shape shape)
+    private static Statement PlanInsert(EntityEntry entry, Shape shape)
     {
         var values = new List<(Column Column, object? Value)>();
         foreach (var column in shape.Columns)
@@ -195,18 +218,16 @@ internal static class DirectSave
             }
         }
 
-        sql.Append(shape.InsertSql(statement));
-        AddParameters(command, statement, values);
-        return true;
+        return new Statement(entry, shape, Modified: null, values);
     }
 
     // The type mapping converts the model's value (a TaskId, an Instant) as EF Core's own parameters do.
-    private static void AddParameters(DbCommand command, int statement, List<(Column Column, object? Value)> values)
+    private static void AddParameters(DbParameterCollection parameters, DbCommand factory, int statement, List<(Column Column, object? Value)> values)
     {
         for (var i = 0; i < values.Count; i++)
         {
             var (column, value) = values[i];
-            command.Parameters.Add(column.Mapping.CreateParameter(command, Names[statement][i], value, column.Property.IsNullable));
+            parameters.Add(column.Mapping.CreateParameter(factory, Names[statement][i], value, column.Property.IsNullable));
         }
     }
 
@@ -256,9 +277,37 @@ internal static class DirectSave
         return new Shape(tables[0].Table.Name, keyProperty, keyColumn, columns, tokens);
     }
 
-    private sealed record Column(IProperty Property, string Name, RelationalTypeMapping Mapping);
+    /// <summary>The statements that write one change, in order.</summary>
+    internal sealed class Plan(List<Statement> statements)
+    {
+        public IReadOnlyList<Statement> Statements { get; } = statements;
 
-    private sealed record Shape(string Table, IProperty Key, Column KeyColumn, List<Column> Columns, List<Column> Tokens)
+        /// <summary>Gives each new row the id the database answered with.</summary>
+        public void Apply()
+        {
+            foreach (var statement in Statements.Where(s => s.Inserts))
+            {
+                var key = statement.Entry.Property(statement.Shape.Key);
+                key.CurrentValue = statement.Shape.KeyFromProvider(statement.GeneratedId
+                    ?? throw new InvalidOperationException("The plan has not been run."));
+                key.IsTemporary = false;
+            }
+        }
+    }
+
+    /// <summary>One row's statement: an update of the columns in <see cref="Modified"/>, or an insert when that is null.</summary>
+    internal sealed record Statement(EntityEntry Entry, Shape Shape, ulong? Modified, List<(Column Column, object? Value)> Values)
+    {
+        public bool Inserts => Modified is null;
+
+        public object? GeneratedId { get; set; }
+
+        public string Sql(int position) => Modified is { } modified ? Shape.UpdateSql(modified, position) : Shape.InsertSql(position);
+    }
+
+    internal sealed record Column(IProperty Property, string Name, RelationalTypeMapping Mapping);
+
+    internal sealed record Shape(string Table, IProperty Key, Column KeyColumn, List<Column> Columns, List<Column> Tokens)
     {
         private readonly ConcurrentDictionary<(ulong Modified, int Statement), string> _updates = new();
         private readonly string?[] _inserts = new string?[MostRows];

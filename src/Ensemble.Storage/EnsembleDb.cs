@@ -120,6 +120,12 @@ public abstract class EnsembleDb : DbContext
     /// <summary>True while a transition saves: its few rows are written as plain statements (<see cref="DirectSave"/>).</summary>
     internal bool SavesDirectly { get; set; }
 
+    /// <summary>
+    /// Set while this context's change runs in a PostgreSQL commit group: its audit events are kept here, and the group
+    /// appends those of every kept change in one statement before it commits (<see cref="CommitGroup"/>).
+    /// </summary>
+    internal List<AuditBatch>? DeferredAudit { get; set; }
+
     /// <summary>Where this context's current transaction left the audit chain's head (PostgreSQL), which it holds locked.</summary>
     internal HeldAuditHead? HeldAuditHead { get; set; }
 
@@ -149,6 +155,17 @@ public abstract class EnsembleDb : DbContext
         {
             ChangeTracker.AutoDetectChangesEnabled = detects;
         }
+    }
+
+    /// <summary>
+    /// Takes the tracked change's audit and the statements that would write it, without writing anything; null when
+    /// the change needs EF Core's save (<see cref="DirectSave.PlanOf"/>). A PostgreSQL commit group then writes it.
+    /// </summary>
+    internal PreparedChange? PrepareDirectSave()
+    {
+        ChangeTracker.DetectChanges();
+        var captured = AuditCapture.Capture(ChangeTracker);
+        return captured.Count > 0 && DirectSave.PlanOf(this) is { } plan ? new PreparedChange(plan, captured) : null;
     }
 
     private async Task<int> SaveAuditedAsync(List<AuditCapture> captured, bool acceptAllChangesOnSuccess, CancellationToken cancellationToken)

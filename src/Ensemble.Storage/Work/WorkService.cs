@@ -177,7 +177,7 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
             var team = instance.HouseholdId is null ? _directory.FirmTeam : [.. _directory.FirmTeam, .. householdTeam];
             var context = await ContextAsync(_directory.Firm, instance.HouseholdId, template, team, cancellationToken);
             return step(instance, template, task, context);
-        }, then: async transition => await FollowOnAsync(transition.Events, actor, cancellationToken), cancellationToken);
+        }, then: transition => transition.Events.Count == 0 ? null : () => FollowOnAsync(transition.Events, actor, cancellationToken), cancellationToken);
 
     /// <summary>
     /// A task of the process this service has just moved, as the work lists show it. It is built from what the
@@ -302,9 +302,10 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
 
     /// <param name="decide">Reads what the change needs and makes it on tracked entities. When <paramref name="then"/> is
     /// given, it must not write to the database: on SQLite it then runs before the writer's turn, outside the transaction.</param>
-    /// <param name="then">Work that must see the transaction (it reads and writes), after a successful decision.</param>
+    /// <param name="then">Given a successful decision, the work that must see the transaction (it reads and writes), or
+    /// null when there is none for that decision.</param>
     private async Task<Result<T>> InTransactionAsync<T>(
-        string operation, string actor, Func<Task<Result<T>>> decide, Func<T, Task>? then, CancellationToken cancellationToken)
+        string operation, string actor, Func<Task<Result<T>>> decide, Func<T, Func<Task>?>? then, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -312,10 +313,10 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
             db.Actor = actor;
             db.Operation = operation;
 
-            // With a decision that only reads, SQLite decides before its writer's turn as well, which leaves the turn
-            // to the save. This is how PostgreSQL's read-committed transaction already works: the rows' version columns
-            // make a save fail if another change reached them since they were read, and the loop then decides again.
-            var decidedFirst = then is not null && db.Provider == StorageProvider.Sqlite;
+            // With a decision that only reads, the change is decided before it queues for its commit group, so the group
+            // holds its transaction only for the saves. The rows' version columns make a save fail if another change
+            // reached them since they were read, and the loop then decides again.
+            var decidedFirst = then is not null;
             var decided = decidedFirst ? await decide() : default;
             if (decidedFirst && !decided.IsSuccess)
             {
@@ -327,9 +328,16 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
             db.Database.AutoSavepointsEnabled = false;
             db.SavesDirectly = true;
             var result = decided;
+            var followUp = decidedFirst ? then!(decided.Value) : null;
             try
             {
-                // On SQLite, the change may share its transaction and commit with other writers waiting for the lock.
+                // A decided change with nothing to follow it is sent, on PostgreSQL, with other writers' in one batch.
+                if (decidedFirst && followUp is null && await CommitGroup.SaveDecidedAsync(db, cancellationToken) is not null)
+                {
+                    return result;
+                }
+
+                // The change may share its transaction and commit with other writers of this process (CommitGroup).
                 await CommitGroup.RunAsync(db, async () =>
                 {
                     result = decidedFirst ? decided : await decide();
@@ -338,14 +346,14 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
                         return false;
                     }
 
-                    if (then is not null)
+                    if (followUp is not null)
                     {
-                        await then(result.Value);
+                        await followUp();
                     }
 
                     await db.SaveChangesAsync(cancellationToken);
                     return true;
-                }, cancellationToken);
+                }, decided: decidedFirst, cancellationToken);
                 return result;
             }
             catch (DbUpdateException ex) when (attempt < Attempts && Conflicts.IsRetryable(ex))
