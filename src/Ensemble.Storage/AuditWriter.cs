@@ -20,6 +20,10 @@ internal static class AuditWriter
 {
     private const int RowsPerStatement = 50;
 
+    // SQLite finds each named value by a scan of the statement's names, so a wide statement costs more per row than a
+    // prepared one-row statement run again; a commit group's append is wide.
+    private const int RowsPerSqliteStatement = 4;
+
     // Every change writes its events with one of these statements, so each is built once per row count and kept.
     private static readonly string[][] RowParameters = ParameterNames.Grid("p", RowsPerStatement, 12);
 
@@ -71,7 +75,7 @@ internal static class AuditWriter
 
         var head = await ReadHeadAsync(db, connection, transaction, cancellationToken);
         var (rows, last) = Chain(batches, head);
-        if (db.Provider == StorageProvider.Sqlite && rows.Count > RowsPerStatement)
+        if (db.Provider == StorageProvider.Sqlite && rows.Count > RowsPerSqliteStatement)
         {
             await InsertPreparedAsync(connection, transaction, rows, last, cancellationToken);
         }

@@ -6,9 +6,6 @@ using Npgsql;
 
 namespace Ensemble.Storage;
 
-/// <summary>A change decided and ready to write: its statements, and its audit events waiting for the ids they name.</summary>
-internal sealed record PreparedChange(DirectSave.Plan Plan, IReadOnlyList<AuditCapture> Captured);
-
 /// <remarks>
 /// <para>On PostgreSQL a transaction that extends the audit chain holds its head from the append until its commit is on
 /// disk, so transactions that each commit one change take turns at the disk: about a thousand a second on two cores,
@@ -19,24 +16,6 @@ internal sealed record PreparedChange(DirectSave.Plan Plan, IReadOnlyList<AuditC
 /// </remarks>
 internal static partial class CommitGroup
 {
-    /// <summary>
-    /// Writes the change tracked by <paramref name="db"/>, decided before this call, in a PostgreSQL commit group, and
-    /// returns once it has committed. Null when the change is not one a group can write from prepared statements (see
-    /// <see cref="DirectSave"/>) or the database is not PostgreSQL: the caller saves it the usual way.
-    /// </summary>
-    public static async Task<bool?> SaveDecidedAsync(EnsembleDb db, CancellationToken cancellationToken)
-    {
-        if (db.Provider != StorageProvider.PostgreSql || db.Database.CurrentTransaction is not null
-            || db.Database.GetDbConnection().State != System.Data.ConnectionState.Closed || db.PrepareDirectSave() is not { } prepared)
-        {
-            return null;
-        }
-
-        var kept = await QueueAsync(new Writer(db, work: null, cancellationToken, prepared));
-        db.ChangeTracker.AcceptAllChanges();
-        return kept;
-    }
-
     private sealed partial class Queue
     {
         /// <summary>
@@ -107,10 +86,9 @@ internal static partial class CommitGroup
                 var audit = new List<AuditBatch>();
                 foreach (var writer in pending.Where(w => w.Kept))
                 {
-                    if (writer.Prepared is { } prepared)
+                    if (writer.Prepared is not null)
                     {
-                        prepared.Plan.Apply();
-                        audit.Add(AuditWriter.BatchOf(writer.Db, prepared.Captured.Select(c => c.Complete()).ToList(), writer.Db.Clock.GetCurrentInstant()));
+                        audit.Add(AuditOf(writer));
                     }
                     else
                     {

@@ -50,6 +50,25 @@ internal static partial class CommitGroup
         return await QueueAsync(new Writer(db, work, cancellationToken));
     }
 
+    /// <summary>
+    /// Writes the change tracked by <paramref name="db"/>, decided before this call, in a commit group, and returns once
+    /// it has committed. Its statements and audit are prepared here, on the caller's thread, so the group's leader only
+    /// runs them. Null when the change is not one a group can write from prepared statements (see <see cref="DirectSave"/>)
+    /// or the context cannot join a group: the caller saves it the usual way.
+    /// </summary>
+    public static async Task<bool?> SaveDecidedAsync(EnsembleDb db, CancellationToken cancellationToken)
+    {
+        if (db.Database.CurrentTransaction is not null
+            || db.Database.GetDbConnection().State != ConnectionState.Closed || db.PrepareDirectSave() is not { } prepared)
+        {
+            return null;
+        }
+
+        var kept = await QueueAsync(new Writer(db, work: null, cancellationToken, prepared));
+        db.ChangeTracker.AcceptAllChanges();
+        return kept;
+    }
+
     private static async Task<bool> QueueAsync(Writer writer)
     {
         var queue = Queues.GetOrAdd(writer.Db.Database.GetConnectionString() ?? "", _ => new Queue());
@@ -215,21 +234,47 @@ internal static partial class CommitGroup
 
             await using var transaction = await leaderDb.Database.BeginTransactionAsync(CancellationToken.None);
             var shared = transaction.GetDbTransaction();
-
             foreach (var writer in group)
             {
                 await RunOneAsync(writer, leaderDb, shared);
             }
 
+            // The prepared changes' audit events go in at the end, in one append.
+            await AuditWriter.AppendAsync(leaderDb, group.Where(w => w.Kept && w.Prepared is not null).Select(AuditOf).ToList(), CancellationToken.None);
             await transaction.CommitAsync(CancellationToken.None);
             turn.Committed();
+        }
+
+        /// <summary>A prepared change's audit events, once its statements have run: the new rows take their ids first.</summary>
+        private static AuditBatch AuditOf(Writer writer)
+        {
+            var prepared = writer.Prepared!;
+            prepared.Plan.Apply();
+            return AuditWriter.BatchOf(writer.Db, prepared.Captured.Select(c => c.Complete()).ToList(), writer.Db.Clock.GetCurrentInstant());
         }
 
         private static async Task RunOneAsync(Writer writer, EnsembleDb leaderDb, System.Data.Common.DbTransaction shared)
         {
             const string Savepoint = "writer";
             await shared.SaveAsync(Savepoint, CancellationToken.None);
-            await RunWorkAsync(writer, leaderDb, shared);
+            if (writer.Prepared is { } prepared)
+            {
+                try
+                {
+                    writer.CancellationToken.ThrowIfCancellationRequested();
+                    await DirectSave.RunAsync(prepared.Plan, shared, CancellationToken.None);
+                    writer.Kept = true;
+                }
+                catch (Exception ex)
+                {
+                    writer.Failure = ExceptionDispatchInfo.Capture(ex);
+                }
+            }
+            else
+            {
+                await RunWorkAsync(writer, leaderDb, shared);
+            }
+
             if (!writer.Kept)
             {
                 await shared.RollbackAsync(Savepoint, CancellationToken.None);

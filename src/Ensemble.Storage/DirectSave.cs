@@ -41,8 +41,21 @@ internal static class DirectSave
             return null;
         }
 
-        await using var command = db.Database.GetDbConnection().CreateCommand();
-        command.Transaction = transaction.GetDbTransaction();
+        await RunAsync(plan, transaction.GetDbTransaction(), cancellationToken);
+        plan.Apply();
+        if (acceptAllChangesOnSuccess)
+        {
+            db.ChangeTracker.AcceptAllChanges();
+        }
+
+        return plan.Statements.Count;
+    }
+
+    /// <summary>Runs the plan's statements as one command in <paramref name="transaction"/>; the new ids wait in the plan.</summary>
+    public static async Task RunAsync(Plan plan, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var command = transaction.Connection!.CreateCommand();
+        command.Transaction = transaction;
         var sql = new StringBuilder();
         for (var i = 0; i < plan.Statements.Count; i++)
         {
@@ -61,14 +74,6 @@ internal static class DirectSave
         {
             throw Failed(ex);
         }
-
-        plan.Apply();
-        if (acceptAllChangesOnSuccess)
-        {
-            db.ChangeTracker.AcceptAllChanges();
-        }
-
-        return plan.Statements.Count;
     }
 
     /// <summary>
