@@ -9,7 +9,8 @@ namespace Ensemble.Storage;
 /// <summary>
 /// Writers of this process that queue for SQLite's single write lock share one transaction: the first in line runs each
 /// waiting writer's work in turn, each under its own savepoint, and commits them all at once. On PostgreSQL, changes
-/// decided before they queue are grouped the same way, all or none (see <c>RunAllOrNoneAsync</c>).
+/// decided before they queue are grouped too, all or none (CommitGroup.Postgres.cs). A writer's change is either work
+/// the leader runs for it, or prepared by the writer itself (<see cref="SaveDecidedAsync"/>), which the leader only sends.
 /// </summary>
 /// <remarks>
 /// <para>Under load the turn, not the work, was the limit: every writer paid for its own begin, commit, connection and
@@ -108,7 +109,7 @@ internal static partial class CommitGroup
 
         public Func<Task<bool>>? Work { get; } = work;
 
-        /// <summary>A PostgreSQL change whose statements are ready: the group sends them with everyone else's.</summary>
+        /// <summary>A change whose statements and audit the writer has prepared: the leader only sends them.</summary>
         public PreparedChange? Prepared { get; } = prepared;
 
         public CancellationToken CancellationToken { get; } = cancellationToken;

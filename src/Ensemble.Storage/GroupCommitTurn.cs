@@ -14,7 +14,7 @@ namespace Ensemble.Storage;
 /// transaction's own work.</para>
 /// <para>The connection stays open for the whole turn, because <c>synchronous</c> belongs to the connection and cannot
 /// change inside a transaction. It goes back to <c>FULL</c> before the connection returns to the pool. A database not
-/// in WAL mode, or held in memory, keeps a plain turn. PostgreSQL needs none of this: its server groups commits.</para>
+/// in WAL mode, or held in memory, keeps a plain turn. PostgreSQL needs none of this: its server flushes concurrent commits together.</para>
 /// </remarks>
 internal sealed class GroupCommitTurn : IAsyncDisposable
 {

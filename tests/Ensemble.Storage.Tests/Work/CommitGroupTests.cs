@@ -10,8 +10,8 @@ namespace Ensemble.Storage.Tests.Work;
 
 /// <summary>
 /// On SQLite, transitions that queue for the write lock share one transaction and one commit (<see cref="CommitGroup"/>).
-/// PostgreSQL has many writers at once and no such queue, so these tests are SQLite's alone; the outcomes they check
-/// (each change kept or refused on its own, the audit chain whole) are checked on both databases by the concurrency tests.
+/// These hold SQLite's write lock to make transitions queue; PostgreSQL's groups have tests of their own
+/// (<see cref="PostgresCommitGroupTests"/>), where a group is all or none.
 /// </summary>
 public sealed class CommitGroupTests
 {
