@@ -163,9 +163,19 @@ public abstract class EnsembleDb : DbContext
     /// </summary>
     internal PreparedChange? PrepareDirectSave()
     {
+        // Detected once, as in a save: listing the entries would detect them again each time.
         ChangeTracker.DetectChanges();
-        var captured = AuditCapture.Capture(ChangeTracker);
-        return captured.Count > 0 && DirectSave.PlanOf(this) is { } plan ? new PreparedChange(plan, captured) : null;
+        var detects = ChangeTracker.AutoDetectChangesEnabled;
+        ChangeTracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            var captured = AuditCapture.Capture(ChangeTracker);
+            return captured.Count > 0 && DirectSave.PlanOf(this) is { } plan ? new PreparedChange(plan, captured) : null;
+        }
+        finally
+        {
+            ChangeTracker.AutoDetectChangesEnabled = detects;
+        }
     }
 
     private async Task<int> SaveAuditedAsync(List<AuditCapture> captured, bool acceptAllChangesOnSuccess, CancellationToken cancellationToken)
