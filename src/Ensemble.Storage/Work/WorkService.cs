@@ -301,7 +301,7 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
         InTransactionAsync(operation, actor, work, then: null, cancellationToken);
 
     /// <param name="decide">Reads what the change needs and makes it on tracked entities. When <paramref name="then"/> is
-    /// given, it must not write to the database: on SQLite it then runs before the writer's turn, outside the transaction.</param>
+    /// given, it must not write to the database: it then runs before the change queues for its commit, outside any transaction.</param>
     /// <param name="then">Given a successful decision, the work that must see the transaction (it reads and writes), or
     /// null when there is none for that decision.</param>
     private async Task<Result<T>> InTransactionAsync<T>(
@@ -331,7 +331,8 @@ public sealed class WorkService(EnsembleDb db, IClock clock)
             var followUp = decidedFirst ? then!(decided.Value) : null;
             try
             {
-                // A decided change with nothing to follow it is sent, on PostgreSQL, with other writers' in one batch.
+                // A decided change with nothing to follow it is prepared here and only sent by its commit group (on
+                // PostgreSQL in one batch with every other queued change).
                 if (decidedFirst && followUp is null && await CommitGroup.SaveDecidedAsync(db, cancellationToken) is not null)
                 {
                     return result;
