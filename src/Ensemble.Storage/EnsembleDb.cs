@@ -139,43 +139,39 @@ public abstract class EnsembleDb : DbContext
 
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
-        // Changes are detected once, here. Left on, EF Core would scan every tracked entity again when the audit lists
-        // the entries and once more inside the save, all while a SQLite writer holds the lock.
-        ChangeTracker.DetectChanges();
-        var detects = ChangeTracker.AutoDetectChangesEnabled;
-        ChangeTracker.AutoDetectChangesEnabled = false;
-        try
-        {
-            var captured = AuditCapture.Capture(ChangeTracker);
-            return captured.Count == 0
-                ? await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken)
-                : await SaveAuditedAsync(captured, acceptAllChangesOnSuccess, cancellationToken);
-        }
-        finally
-        {
-            ChangeTracker.AutoDetectChangesEnabled = detects;
-        }
+        using var detected = ChangesDetectedOnce();
+        var captured = AuditCapture.Capture(ChangeTracker);
+        return captured.Count == 0
+            ? await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken)
+            : await SaveAuditedAsync(captured, acceptAllChangesOnSuccess, cancellationToken);
     }
 
     /// <summary>
     /// Takes the tracked change's audit and the statements that would write it, without writing anything; null when
-    /// the change needs EF Core's save (<see cref="DirectSave.PlanOf"/>). A PostgreSQL commit group then writes it.
+    /// the change needs EF Core's save (<see cref="DirectSave.PlanOf"/>). A commit group then writes it.
     /// </summary>
     internal PreparedChange? PrepareDirectSave()
     {
-        // Detected once, as in a save: listing the entries would detect them again each time.
+        using var detected = ChangesDetectedOnce();
+        var captured = AuditCapture.Capture(ChangeTracker);
+        return captured.Count > 0 && DirectSave.PlanOf(this) is { } plan ? new PreparedChange(plan, captured) : null;
+    }
+
+    /// <summary>
+    /// Detects the changes now and not again until the scope ends. Left on, EF Core would scan every tracked entity
+    /// again each time the audit or the save lists the entries, all while a SQLite writer may hold the lock.
+    /// </summary>
+    private DetectedChanges ChangesDetectedOnce()
+    {
         ChangeTracker.DetectChanges();
-        var detects = ChangeTracker.AutoDetectChangesEnabled;
+        var scope = new DetectedChanges(ChangeTracker, ChangeTracker.AutoDetectChangesEnabled);
         ChangeTracker.AutoDetectChangesEnabled = false;
-        try
-        {
-            var captured = AuditCapture.Capture(ChangeTracker);
-            return captured.Count > 0 && DirectSave.PlanOf(this) is { } plan ? new PreparedChange(plan, captured) : null;
-        }
-        finally
-        {
-            ChangeTracker.AutoDetectChangesEnabled = detects;
-        }
+        return scope;
+    }
+
+    private readonly struct DetectedChanges(Microsoft.EntityFrameworkCore.ChangeTracking.ChangeTracker tracker, bool detects) : IDisposable
+    {
+        public void Dispose() => tracker.AutoDetectChangesEnabled = detects;
     }
 
     private async Task<int> SaveAuditedAsync(List<AuditCapture> captured, bool acceptAllChangesOnSuccess, CancellationToken cancellationToken)
