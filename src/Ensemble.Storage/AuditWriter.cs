@@ -296,7 +296,7 @@ internal static class AuditWriter
         head.CommandText = "UPDATE audit_head SET last_sequence = @s, last_hash = @h WHERE id = 1";
         AddParameter(head, "@s", last.Sequence);
         AddParameter(head, "@h", last.Hash);
-        await head.ExecuteNonQueryAsync(cancellationToken);
+        await SqliteStatementCache.ExecuteNonQueryAsync(head, cancellationToken);
     }
 
     private static async Task<AuditHeadPosition> ReadHeadAsync(EnsembleDb db, DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
@@ -306,7 +306,7 @@ internal static class AuditWriter
         read.CommandText = db.Provider == StorageProvider.PostgreSql
             ? "SELECT last_sequence, last_hash FROM audit_head WHERE id = 1 FOR UPDATE"
             : "SELECT last_sequence, last_hash FROM audit_head WHERE id = 1";
-        await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+        await using var reader = await SqliteStatementCache.ExecuteReaderAsync(read, cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {
             throw new InvalidOperationException("The audit head row is missing; the database was not created by Ensemble's migrations.");
@@ -337,7 +337,7 @@ internal static class AuditWriter
 
             var cached = movesHead ? PlainSqlMovingHead : PlainSql;
             insert.CommandText = cached[chunk.Count] ??= PlainInsert(chunk.Count, movesHead);
-            await insert.ExecuteNonQueryAsync(cancellationToken);
+            await SqliteStatementCache.ExecuteNonQueryAsync(insert, cancellationToken);
         }
     }
 

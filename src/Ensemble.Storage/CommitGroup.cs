@@ -21,8 +21,8 @@ namespace Ensemble.Storage;
 /// (<see cref="GroupCommitTurn"/>). A failed commit fails every writer in the group, and all their changes are gone.</para>
 /// <para>A waiting writer's context is lent the leader's connection and transaction while its work runs, and gets its
 /// own connection back before it hears the outcome. So its work must not start a transaction of its own. A context
-/// whose connection is already open (an in-memory database lives on one) does not join a group: it takes the lock
-/// alone.</para>
+/// whose connection its owner holds open (an in-memory database lives on one) does not join a group: it takes the lock
+/// alone. A pooled context's connection, kept open between requests, counts as closed while it is idle.</para>
 /// </remarks>
 internal static partial class CommitGroup
 {
@@ -43,7 +43,7 @@ internal static partial class CommitGroup
     public static async Task<bool> RunAsync(EnsembleDb db, Func<Task<bool>> work, bool decided, CancellationToken cancellationToken)
     {
         var groups = db.Provider == StorageProvider.Sqlite || (decided && db.Provider == StorageProvider.PostgreSql);
-        if (!groups || db.Database.GetDbConnection().State != ConnectionState.Closed)
+        if (!groups || SqliteStatementCache.InUse(db.Database.GetDbConnection()))
         {
             return await AloneAsync(db, work, cancellationToken);
         }
@@ -60,7 +60,7 @@ internal static partial class CommitGroup
     public static async Task<bool?> SaveDecidedAsync(EnsembleDb db, CancellationToken cancellationToken)
     {
         if (db.Database.CurrentTransaction is not null
-            || db.Database.GetDbConnection().State != ConnectionState.Closed || db.PrepareDirectSave() is not { } prepared)
+            || SqliteStatementCache.InUse(db.Database.GetDbConnection()) || db.PrepareDirectSave() is not { } prepared)
         {
             return null;
         }
@@ -289,6 +289,9 @@ internal static partial class CommitGroup
         {
             var lent = writer.Db != leaderDb;
             var ownConnection = lent ? writer.Db.Database.GetConnectionString() : null;
+
+            // A pooled context's kept connection is not its to lose: it is handed back as it was.
+            var kept = lent && SqliteStatementCache.IsKept(writer.Db.Database.GetDbConnection()) ? writer.Db.Database.GetDbConnection() : null;
             if (lent)
             {
                 writer.Db.Database.SetDbConnection(shared.Connection, contextOwnsConnection: false);
@@ -310,10 +313,13 @@ internal static partial class CommitGroup
             {
                 if (lent)
                 {
-                    // Back to a connection of its own, made afresh from its connection string when next needed.
+                    // Back to a connection of its own: its kept one, or one made afresh from its connection string when next needed.
                     await writer.Db.Database.UseTransactionAsync(null, CancellationToken.None);
-                    writer.Db.Database.SetDbConnection(null, contextOwnsConnection: false);
-                    writer.Db.Database.SetConnectionString(ownConnection);
+                    writer.Db.Database.SetDbConnection(kept, contextOwnsConnection: false);
+                    if (kept is null)
+                    {
+                        writer.Db.Database.SetConnectionString(ownConnection);
+                    }
                 }
             }
         }

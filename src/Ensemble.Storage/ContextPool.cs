@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using NodaTime;
@@ -10,9 +12,17 @@ namespace Ensemble.Storage;
 /// was a tenth of a cheap request's CPU. Rented contexts come back to the pool when disposed, reset by EF Core
 /// (tracked entities, transaction, connection, tracking options) and, on the way out, by <see cref="Rent"/>.
 /// </summary>
-public sealed class ContextPool
+/// <remarks>
+/// A SQLite context keeps one connection open from rental to rental, with its statements compiled
+/// (<see cref="SqliteStatementCache"/>). EF Core closes a connection it owns whenever a context comes back, so the
+/// context is given one it does not own: made by a throwaway context, so it carries EF Core's SQL functions. Disposing
+/// the pool closes those connections.
+/// </remarks>
+public sealed class ContextPool : IDisposable
 {
     private readonly Func<EnsembleDb> _rent;
+    private readonly DatabaseLocation _location;
+    private readonly ConcurrentDictionary<DbConnection, byte> _kept = new();
 
     public ContextPool(DatabaseLocation location)
     {
@@ -22,6 +32,7 @@ public sealed class ContextPool
             StorageProvider.Sqlite => new PooledDbContextFactory<SqliteEnsembleDb>((DbContextOptions<SqliteEnsembleDb>)options).CreateDbContext,
             _ => new PooledDbContextFactory<PostgresEnsembleDb>((DbContextOptions<PostgresEnsembleDb>)options).CreateDbContext,
         };
+        _location = location;
     }
 
     /// <summary>
@@ -35,6 +46,44 @@ public sealed class ContextPool
         db.Actor = "ensemble"; // as a new EnsembleDb starts
         db.Operation = null;
         db.SavesDirectly = false;
+        if (_location.Provider == StorageProvider.Sqlite)
+        {
+            KeepConnectionOpen(db);
+        }
+
         return db;
+    }
+
+    private void KeepConnectionOpen(EnsembleDb db)
+    {
+        var connection = db.Database.GetDbConnection();
+        if (SqliteStatementCache.IsKept(connection) && !SqliteStatementCache.HasLeftovers(connection))
+        {
+            return;
+        }
+
+        // New to the pool, or handed back inside a transaction or with a reader open: a fresh connection, and the old one closed.
+        if (_kept.TryRemove(connection, out _))
+        {
+            SqliteStatementCache.Release(connection);
+        }
+
+        // The throwaway context is not disposed: that would dispose the connection it made.
+        var kept = EnsembleDatabase.CreateContext(_location).Database.GetDbConnection();
+        kept.Open();
+        SqlitePragmas.Apply(kept);
+        db.Database.SetDbConnection(kept, contextOwnsConnection: false);
+        SqliteStatementCache.Keep(kept);
+        _kept.TryAdd(kept, 0);
+    }
+
+    public void Dispose()
+    {
+        foreach (var connection in _kept.Keys)
+        {
+            SqliteStatementCache.Release(connection);
+        }
+
+        _kept.Clear();
     }
 }

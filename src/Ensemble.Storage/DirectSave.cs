@@ -67,7 +67,7 @@ internal static class DirectSave
         command.CommandText = sql.ToString();
         try
         {
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            await using var reader = await SqliteStatementCache.ExecuteReaderAsync(command, cancellationToken);
             await ReadAnswersAsync(reader, plan, first: true, cancellationToken);
         }
         catch (DbException ex)

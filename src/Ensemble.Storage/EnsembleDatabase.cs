@@ -72,7 +72,7 @@ public static class EnsembleDatabase
         StorageProvider.Sqlite => new DbContextOptionsBuilder<SqliteEnsembleDb>()
             .UseSqlite(location.ConnectionString, o => o.MigrationsAssembly(typeof(EnsembleDatabase).Assembly.FullName))
             .UseSnakeCaseNamingConvention()
-            .AddInterceptors(SqlitePragmas.Instance)
+            .AddInterceptors(SqlitePragmas.Instance, SqliteStatementCache.Instance)
             .Options,
         _ => new DbContextOptionsBuilder<PostgresEnsembleDb>()
             .UseNpgsql(PostgresConnection.WithDefaults(location.ConnectionString), o => o.MigrationsAssembly(typeof(EnsembleDatabase).Assembly.FullName))

@@ -82,7 +82,9 @@ internal sealed class GroupCommitTurn : IAsyncDisposable
         catch
         {
             // A connection that could not be set back must not be lent out again with flushes off.
-            SqliteConnection.ClearPool((SqliteConnection)_db.Database.GetDbConnection());
+            var connection = _db.Database.GetDbConnection();
+            SqliteConnection.ClearPool((SqliteConnection)connection);
+            SqliteStatementCache.Release(connection);
             throw;
         }
         finally

@@ -14,6 +14,7 @@ internal static class SqlScalar
     {
         await using var command = db.Database.GetDbConnection().CreateCommand();
         command.CommandText = sql;
-        return Convert.ToString(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) ?? "";
+        await using var reader = await SqliteStatementCache.ExecuteReaderAsync(command, cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? Convert.ToString(reader.GetValue(0), CultureInfo.InvariantCulture) ?? "" : "";
     }
 }

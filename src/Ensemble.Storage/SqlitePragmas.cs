@@ -35,7 +35,8 @@ internal sealed class SqlitePragmas : DbConnectionInterceptor
         return Task.CompletedTask;
     }
 
-    private static void Apply(DbConnection connection)
+    /// <summary>Applies the settings to an open connection, once per SQLite handle.</summary>
+    internal static void Apply(DbConnection connection)
     {
         var handle = ((SqliteConnection)connection).Handle;
         if (handle is not null && Applied.TryGetValue(handle, out _))

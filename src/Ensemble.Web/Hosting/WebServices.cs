@@ -23,7 +23,8 @@ internal static class WebServices
         services.AddSingleton<Readiness>();
         services.AddSingleton(settings.Clock);
         // One context per request, rented from a pool: building a fresh one costs more than a cheap read.
-        services.AddSingleton(new ContextPool(settings.Database));
+        // Made by the container, so the container disposes it (and closes the connections it keeps open).
+        services.AddSingleton(_ => new ContextPool(settings.Database));
         services.AddScoped(provider => provider.GetRequiredService<ContextPool>().Rent(settings.Clock));
         services.AddHttpContextAccessor();
         services.AddMemoryCache();

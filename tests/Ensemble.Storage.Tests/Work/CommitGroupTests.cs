@@ -54,6 +54,46 @@ public sealed class CommitGroupTests
     }
 
     [Fact]
+    public async Task PooledContexts_WhoseConnectionsStayOpenBetweenRequests_StillCommitTogether_AndKeepTheirConnections()
+    {
+        await using var s = await PracticeScenario.CreateAsync(StorageProvider.Sqlite, Templates.File(Templates.MeetingPrep));
+        var prepares = new List<WorkTask>();
+        for (var day = 1; day <= 4; day++)
+        {
+            prepares.Add(await s.StartMeetingPrepAsync(new LocalDate(2026, 12, day + 7)));
+        }
+
+        using var pool = new ContextPool(s.Location);
+        var contexts = prepares.Select(_ => pool.Rent(s.Clock)).ToList();
+        try
+        {
+            // A first request on each has opened its connection, which stays open for the next.
+            foreach (var db in contexts)
+            {
+                Assert.Equal(4, await db.Tasks.CountAsync());
+            }
+
+            var connections = contexts.Select(db => db.Database.GetDbConnection()).ToList();
+            var (results, commits) = await WhileTheLockIsHeldAsync(s, contexts.Select((db, i) => (Func<Task<Result<Transition>>>)(() =>
+                new WorkService(db, s.Clock).CompleteAsync(prepares[i].Id, "alice"))).ToList());
+
+            Assert.All(results, r => Assert.True(r.IsSuccess, r.Error?.Message));
+            Assert.Equal(1, commits);
+            Assert.Equal(connections, contexts.Select(db => db.Database.GetDbConnection()));
+            Assert.All(connections, c => Assert.Equal(System.Data.ConnectionState.Open, c.State));
+            Assert.Equal(4, (await s.TasksAsync()).Count(t => t.StepKey == "meet" && t.IsOpen));
+            Assert.True((await new AuditTrail(s.Db).VerifyAsync()).IsIntact);
+        }
+        finally
+        {
+            foreach (var db in contexts)
+            {
+                await db.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
     public async Task ATransitionThatFailsInsideAGroup_IsRolledBackAlone_AndTheOthersAreKept()
     {
         await using var s = await PracticeScenario.CreateAsync(StorageProvider.Sqlite, Templates.File(Templates.AccountReview), Templates.File(Templates.MeetingPrep));
