@@ -25,7 +25,8 @@ internal sealed class SqliteStatementCache : DbCommandInterceptor
 {
     public static readonly SqliteStatementCache Instance = new();
 
-    // More texts than the app repeats; texts that vary (EF Core's batched saves) must not grow a connection's cache without end.
+    // More texts than a busy request path repeats; texts that vary (EF Core's batched saves) must not grow a connection's
+    // cache without end.
     private const int MostStatements = 128;
 
     private static readonly ConditionalWeakTable<DbConnection, Statements> Kept = [];
@@ -107,18 +108,24 @@ internal sealed class SqliteStatementCache : DbCommandInterceptor
         // A command runs one reader at a time; while this one is open, the same text runs as a command of its own.
         public SqliteDataReader? Reader { get; private set; }
 
+        public bool Reading => Reader is { IsClosed: false };
+
         public SqliteDataReader Read() => Reader = Command.ExecuteReader();
     }
 
-    /// <summary>One kept connection's commands by text. A connection serves one context, so one caller at a time.</summary>
+    /// <summary>
+    /// One kept connection's commands by text, the least recently run first to go when there are too many. A connection
+    /// serves one context, so one caller at a time.
+    /// </summary>
     private sealed class Statements
     {
-        private readonly Dictionary<string, Entry> _byText = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, LinkedListNode<Entry>> _byText = new(StringComparer.Ordinal);
+        private readonly LinkedList<Entry> _recent = new();
 
         // The handle the commands were compiled against.
         private sqlite3? _handle;
 
-        public bool Reading => _byText.Values.Any(e => e.Reader is { IsClosed: false });
+        public bool Reading => _recent.Any(e => e.Reading);
 
         public Entry? Ready(SqliteCommand source, sqlite3 handle)
         {
@@ -128,27 +135,26 @@ internal sealed class SqliteStatementCache : DbCommandInterceptor
                 _handle = handle;
             }
 
-            if (_byText.TryGetValue(source.CommandText, out var entry))
+            if (_byText.TryGetValue(source.CommandText, out var node))
             {
-                if (entry.Reader is { IsClosed: false })
+                if (node.Value.Reading)
                 {
                     return null;
                 }
+
+                _recent.Remove(node);
+                _recent.AddFirst(node);
             }
             else
             {
-                if (_byText.Count == MostStatements)
-                {
-                    Clear();
-                }
-
+                Evict();
                 var command = source.Connection!.CreateCommand();
                 command.CommandText = source.CommandText;
-                entry = new Entry(command);
-                _byText.Add(source.CommandText, entry);
+                node = _recent.AddFirst(new Entry(command));
+                _byText.Add(source.CommandText, node);
             }
 
-            var prepared = entry.Command;
+            var prepared = node.Value.Command;
             prepared.Transaction = source.Transaction;
             prepared.CommandTimeout = source.CommandTimeout;
             prepared.Parameters.Clear();
@@ -157,17 +163,35 @@ internal sealed class SqliteStatementCache : DbCommandInterceptor
                 prepared.Parameters.Add(parameter);
             }
 
-            return entry;
+            return node.Value;
         }
 
         public void Clear()
         {
-            foreach (var entry in _byText.Values)
+            foreach (var entry in _recent)
             {
                 entry.Command.Dispose();
             }
 
+            _recent.Clear();
             _byText.Clear();
+        }
+
+        // Disposing a command closes its reader, so one still being read (a split query's first part) stays.
+        private void Evict()
+        {
+            for (var node = _recent.Last; node is not null && _byText.Count >= MostStatements;)
+            {
+                var earlier = node.Previous;
+                if (!node.Value.Reading)
+                {
+                    _recent.Remove(node);
+                    _byText.Remove(node.Value.Command.CommandText);
+                    node.Value.Command.Dispose();
+                }
+
+                node = earlier;
+            }
         }
     }
 }

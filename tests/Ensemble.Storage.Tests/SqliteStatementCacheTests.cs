@@ -103,6 +103,39 @@ public sealed class SqliteStatementCacheTests
         await unended.DisposeAsync();
     }
 
+    [Fact]
+    public async Task AFullCache_MakesRoomByDroppingTheLeastRecentlyRun_NeverAStatementStillBeingRead()
+    {
+        var location = await TestDatabases.CreateAsync(StorageProvider.Sqlite);
+        using var kept = new SqliteConnection(location.ConnectionString);
+        await kept.OpenAsync();
+        SqliteStatementCache.Keep(kept);
+        await using (var insert = kept.CreateCommand())
+        {
+            insert.CommandText = "INSERT INTO periodic_cursors (trigger_id, last_swept_at) VALUES ('a#0', '2026-12-02 09:00:00'), ('b#0', '2026-12-02 09:00:00')";
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        // A split query reads its first part while it runs the others.
+        await using var first = kept.CreateCommand();
+        first.CommandText = "SELECT trigger_id FROM periodic_cursors ORDER BY trigger_id";
+        await using var reading = await SqliteStatementCache.ExecuteReaderAsync(first, CancellationToken.None);
+        Assert.True(await reading.ReadAsync());
+
+        for (var n = 0; n < 300; n++)
+        {
+            await using var other = kept.CreateCommand();
+            other.CommandText = $"SELECT {n}";
+            await using var reader = await SqliteStatementCache.ExecuteReaderAsync(other, CancellationToken.None);
+            Assert.True(await reader.ReadAsync());
+        }
+
+        Assert.True(await reading.ReadAsync());
+        Assert.Equal("b#0", reading.GetString(0));
+        await reading.DisposeAsync();
+        SqliteStatementCache.Release(kept);
+    }
+
     /// <summary>The SQLite statement a kept connection runs <paramref name="sql"/> as, read through a reader of its own.</summary>
     private static async Task<object> StatementOfAsync(DbConnection connection, string sql)
     {
