@@ -291,7 +291,8 @@ internal static partial class CommitGroup
             var ownConnection = lent ? writer.Db.Database.GetConnectionString() : null;
 
             // A pooled context's kept connection is not its to lose: it is handed back as it was.
-            var kept = lent && SqliteStatementCache.IsKept(writer.Db.Database.GetDbConnection()) ? writer.Db.Database.GetDbConnection() : null;
+            var own = lent ? writer.Db.Database.GetDbConnection() : null;
+            var kept = own is not null && SqliteStatementCache.IsKept(own) ? own : null;
             if (lent)
             {
                 writer.Db.Database.SetDbConnection(shared.Connection, contextOwnsConnection: false);
