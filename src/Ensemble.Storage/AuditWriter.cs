@@ -245,7 +245,7 @@ internal static class AuditWriter
             AddParameter(insert, name, null);
         }
 
-        await insert.PrepareAsync(cancellationToken);
+        await ServerPreparation.PrepareAsync(insert, cancellationToken);
         foreach (var r in rows)
         {
             object?[] values = [r.Sequence, r.At.ToDateTimeUtc(), r.Actor, r.HouseholdId, r.EntityType, r.EntityId, r.Action, r.Operation, r.Before, r.After, r.PreviousHash, r.Hash];

@@ -49,7 +49,9 @@ public sealed class ConnectionSettingsTests
     {
         var location = await TestDatabases.CreateAsync(StorageProvider.PostgreSql);
         await using var db = EnsembleDatabase.CreateContext(location);
-        await db.Database.OpenConnectionAsync();
+
+        // A multiplexing connection sends each command on whichever server session is free; a transaction holds one.
+        await using var session = await db.Database.BeginTransactionAsync();
         for (var i = 0; i < 10; i++)
         {
             await db.Staff.Where(s => s.Handle == "nobody").CountAsync();
@@ -60,23 +62,33 @@ public sealed class ConnectionSettingsTests
     }
 
     [Fact]
-    public void PostgresDefaults_PrepareRepeatedStatements_AndSkipTheResetOnReturn()
+    public void PostgresDefaults_PrepareRepeatedStatements_SkipTheResetOnReturn_AndMultiplex()
     {
         var settings = new Npgsql.NpgsqlConnectionStringBuilder(PostgresConnection.WithDefaults("Host=127.0.0.1;Username=ensemble"));
 
         Assert.True(settings.MaxAutoPrepare > 0);
         Assert.True(settings.NoResetOnClose);
+        Assert.True(settings.Multiplexing);
         Assert.Equal("127.0.0.1", settings.Host);
+    }
+
+    [Fact]
+    public void PostgresDefaults_DoNotMultiplex_WithoutAPool()
+    {
+        var settings = new Npgsql.NpgsqlConnectionStringBuilder(PostgresConnection.WithDefaults("Host=db;Username=ensemble;Pooling=false"));
+
+        Assert.False(settings.Multiplexing);
     }
 
     [Fact]
     public void PostgresDefaults_KeepWhatTheConnectionStringChose()
     {
         var settings = new Npgsql.NpgsqlConnectionStringBuilder(
-            PostgresConnection.WithDefaults("Host=db;Username=ensemble;Max Auto Prepare=0;No Reset On Close=false"));
+            PostgresConnection.WithDefaults("Host=db;Username=ensemble;Max Auto Prepare=0;No Reset On Close=false;Multiplexing=false"));
 
         Assert.Equal(0, settings.MaxAutoPrepare);
         Assert.False(settings.NoResetOnClose);
+        Assert.False(settings.Multiplexing);
     }
 
     private static async Task<long> ScalarAsync(DbConnection connection, string sql)

@@ -132,8 +132,8 @@ internal static partial class AlertWriter
             Add(batch, GenericPlans.Restore);
         }
 
-        // Prepared once per connection and kept by Npgsql; for a few changes the server keeps their plan too (see GenericPlans).
-        await batch.PrepareAsync(ct);
+        // Prepared once per connection and kept by Npgsql (by itself when multiplexing); for a few changes the server keeps their plan too (see GenericPlans).
+        await ServerPreparation.PrepareAsync(batch, ct);
         await batch.ExecuteNonQueryAsync(ct);
         return new WriteCounts(raise?.RecordsAffected ?? 0, move?.RecordsAffected ?? 0, resolve?.RecordsAffected ?? 0);
     }

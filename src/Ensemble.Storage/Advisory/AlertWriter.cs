@@ -280,7 +280,7 @@ internal static partial class AlertWriter
             Sql.Add(command, name, null);
         }
 
-        await command.PrepareAsync(ct);
+        await ServerPreparation.PrepareAsync(command, ct);
         return command;
     }
 

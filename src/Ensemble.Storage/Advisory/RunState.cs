@@ -54,7 +54,7 @@ internal sealed class RunState
         if (provider == StorageProvider.PostgreSql)
         {
             // The text is the same for every call (the ids are an array parameter): Npgsql keeps it prepared on the connection.
-            await command.PrepareAsync(cancellationToken);
+            await ServerPreparation.PrepareAsync(command, cancellationToken);
         }
 
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

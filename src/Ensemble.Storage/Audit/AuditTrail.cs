@@ -16,9 +16,9 @@ public sealed class AuditTrail(EnsembleDb db)
             return new AuditVerification(false, 0, 1, "The audit head row is missing (it was deleted).");
         }
 
-        // Enumerated lazily: rows stream from the reader through the check without being held in memory.
-        var events = db.AuditEvents.AsNoTracking().OrderBy(e => e.Sequence).AsEnumerable().Select(r => r.ToEvent());
-        return AuditChain.Verify(events, head);
+        // Streamed: rows go from the reader through the check without being held in memory.
+        var events = db.AuditEvents.AsNoTracking().OrderBy(e => e.Sequence).AsAsyncEnumerable().Select(r => r.ToEvent());
+        return await AuditChain.VerifyAsync(events, head, cancellationToken);
     }
 
     /// <summary>The latest events, optionally for one household or one entity.</summary>

@@ -38,7 +38,7 @@ internal static class NewHouseholds
         if (db.Provider == StorageProvider.Sqlite)
         {
             await using var insert = Command(connection, transaction, 1);
-            await insert.PrepareAsync(cancellationToken);
+            await ServerPreparation.PrepareAsync(insert, cancellationToken);
             foreach (var household in households)
             {
                 Bind(insert, 0, household);

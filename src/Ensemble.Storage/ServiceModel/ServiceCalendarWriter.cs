@@ -56,7 +56,7 @@ internal static class ServiceCalendarWriter
                     await using var update = Command(connection, tx, "UPDATE households SET review_month = @m WHERE id = @id AND review_month IS NULL");
                     AuditWriter.AddParameter(update, "@m", 0);
                     AuditWriter.AddParameter(update, "@id", 0L);
-                    await update.PrepareAsync(ct);
+                    await ServerPreparation.PrepareAsync(update, ct);
                     foreach (var (household, month) in chunk)
                     {
                         update.Parameters[0].Value = month;
@@ -123,7 +123,7 @@ internal static class ServiceCalendarWriter
                         AuditWriter.AddParameter(insert, name, null);
                     }
 
-                    await insert.PrepareAsync(ct);
+                    await ServerPreparation.PrepareAsync(insert, ct);
                     foreach (var p in chunk)
                     {
                         object?[] values = [id + 1, p.HouseholdId.Value, p.Year, p.Sequence, p.Kind.ToString(), StartsAt(p.StartsAt), p.Minutes, p.AdvisorId.Value, p.Topic, p.TopicNote];
@@ -175,7 +175,7 @@ internal static class ServiceCalendarWriter
                     await using var update = Command(connection, tx, "UPDATE touchpoints SET instance_id = @i, version = version + 1 WHERE id = @id AND instance_id IS NULL");
                     AuditWriter.AddParameter(update, "@i", 0L);
                     AuditWriter.AddParameter(update, "@id", 0L);
-                    await update.PrepareAsync(ct);
+                    await ServerPreparation.PrepareAsync(update, ct);
                     foreach (var (touchpoint, household, instance) in chunk)
                     {
                         update.Parameters[0].Value = instance.Value;

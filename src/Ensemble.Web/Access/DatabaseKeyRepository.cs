@@ -9,22 +9,30 @@ namespace Ensemble.Web.Access;
 
 /// <summary>
 /// Keeps data protection keys in the firm's database, shared by every web node. The key ring is first read
-/// while the app starts, so each call waits until the database is ready (the interface is synchronous).
+/// while the app starts, so each call waits until the database is ready. The interface is synchronous, but the
+/// work is done asynchronously and waited for: a multiplexing PostgreSQL connection runs no synchronous command
+/// outside a transaction. Data protection reads the ring rarely and caches it, so the wait costs nothing per request.
 /// </summary>
 internal sealed class DatabaseKeyRepository(EnsembleSettings settings, Readiness readiness) : IXmlRepository
 {
-    public IReadOnlyCollection<XElement> GetAllElements()
+    public IReadOnlyCollection<XElement> GetAllElements() => Task.Run(ReadAllAsync).GetAwaiter().GetResult();
+
+    public void StoreElement(XElement element, string friendlyName) =>
+        Task.Run(() => StoreAsync(element, friendlyName)).GetAwaiter().GetResult();
+
+    private async Task<IReadOnlyCollection<XElement>> ReadAllAsync()
     {
-        readiness.Prepared.GetAwaiter().GetResult();
-        using var db = EnsembleDatabase.CreateContext(settings.Database, settings.Clock);
-        return db.ProtectionKeys.AsNoTracking().OrderBy(k => k.Id).Select(k => k.Xml).ToList().Select(XElement.Parse).ToList();
+        await readiness.Prepared;
+        await using var db = EnsembleDatabase.CreateContext(settings.Database, settings.Clock);
+        var rows = await db.ProtectionKeys.AsNoTracking().OrderBy(k => k.Id).Select(k => k.Xml).ToListAsync();
+        return rows.Select(XElement.Parse).ToList();
     }
 
-    public void StoreElement(XElement element, string friendlyName)
+    private async Task StoreAsync(XElement element, string friendlyName)
     {
-        readiness.Prepared.GetAwaiter().GetResult();
-        using var db = EnsembleDatabase.CreateContext(settings.Database, settings.Clock);
+        await readiness.Prepared;
+        await using var db = EnsembleDatabase.CreateContext(settings.Database, settings.Clock);
         db.ProtectionKeys.Add(new ProtectionKey { FriendlyName = friendlyName, Xml = element.ToString(SaveOptions.DisableFormatting) });
-        db.SaveChanges();
+        await db.SaveChangesAsync();
     }
 }

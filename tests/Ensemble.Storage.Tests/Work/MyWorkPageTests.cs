@@ -55,7 +55,9 @@ public sealed class MyWorkPageTests
         await using var s = await PracticeScenario.CreateAsync(StorageProvider.PostgreSql, Templates.File(Templates.AccountReview));
         await new WorkService(s.Db, s.Clock).StartAsync("account-review", s.Household, new Dictionary<string, LocalDate>(), "carol");
         await using var db = s.OpenAnother();
-        await db.Database.OpenConnectionAsync();
+
+        // Held in a transaction, the visits share one server session (a multiplexing connection would spread them).
+        await using var session = await db.Database.BeginTransactionAsync();
         for (var visit = 0; visit < 10; visit++)
         {
             Assert.Single(await new TaskViews(db).ForStaffAsync(s.Staff["carol"], limit: 50));

@@ -96,7 +96,7 @@ internal static class CampaignOutbox
             AuditWriter.AddParameter(insert, $"@p0_{c}", null);
         }
 
-        await insert.PrepareAsync(cancellationToken);
+        await ServerPreparation.PrepareAsync(insert, cancellationToken);
         var ids = new long[rows.Count];
         for (var i = 0; i < rows.Count; i++)
         {
