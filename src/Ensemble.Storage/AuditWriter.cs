@@ -27,7 +27,14 @@ internal static class AuditWriter
     // Every change writes its events with one of these statements, so each is built once per row count and kept.
     private static readonly string[][] RowParameters = ParameterNames.Grid("p", RowsPerStatement, 12);
 
-    private static readonly string?[] ForecastSql = new string?[RowsPerStatement + 1];
+    // $1-$12: the events' columns as arrays; $13, $14: the head expected; $15, $16: the head after these events.
+    private const string ForecastInsert = "WITH head AS (UPDATE audit_head SET "
+        + "last_sequence = CASE WHEN last_sequence = $13 AND last_hash = $14 THEN $15 ELSE last_sequence END, "
+        + "last_hash = CASE WHEN last_sequence = $13 AND last_hash = $14 THEN $16 ELSE last_hash END "
+        + "WHERE id = 1 RETURNING last_sequence = $15 AND last_hash = $16 AS moved) "
+        + "INSERT INTO audit_events (sequence, at, actor, household_id, entity_type, entity_id, action, operation, before, after, previous_hash, hash) "
+        + "SELECT * FROM unnest($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) "
+        + "WHERE EXISTS (SELECT 1 FROM head WHERE moved)";
     private static readonly string?[] PlainSql = new string?[RowsPerStatement + 1];
     private static readonly string?[] PlainSqlMovingHead = new string?[RowsPerStatement + 1];
 
@@ -198,37 +205,37 @@ internal static class AuditWriter
     {
         await using var insert = connection.CreateCommand();
         insert.Transaction = (NpgsqlTransaction)transaction;
-        for (var i = 0; i < rows.Count; i++)
-        {
-            AddRowParameters(insert, i, rows[i]);
-        }
-
-        AddParameter(insert, "@head_s", last.Sequence);
-        AddParameter(insert, "@head_h", last.Hash);
-        AddParameter(insert, "@was_s", expected.Sequence);
-        AddParameter(insert, "@was_h", expected.Hash);
-        insert.CommandText = ForecastSql[rows.Count] ??= ForecastInsert(rows.Count);
+        insert.CommandText = ForecastInsert;
+        Column(insert, NpgsqlDbType.Bigint, rows, r => r.Sequence);
+        Column(insert, NpgsqlDbType.TimestampTz, rows, r => r.At.ToDateTimeUtc());
+        Column(insert, NpgsqlDbType.Text, rows, r => r.Actor);
+        Column(insert, NpgsqlDbType.Bigint, rows, r => r.HouseholdId);
+        Column(insert, NpgsqlDbType.Text, rows, r => r.EntityType);
+        Column(insert, NpgsqlDbType.Text, rows, r => r.EntityId);
+        Column(insert, NpgsqlDbType.Text, rows, r => r.Action);
+        Column(insert, NpgsqlDbType.Text, rows, r => r.Operation);
+        Column(insert, NpgsqlDbType.Text, rows, r => r.Before);
+        Column(insert, NpgsqlDbType.Text, rows, r => r.After);
+        Column(insert, NpgsqlDbType.Text, rows, r => r.PreviousHash);
+        Column(insert, NpgsqlDbType.Text, rows, r => r.Hash);
+        insert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = expected.Sequence });
+        insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = expected.Hash });
+        insert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = last.Sequence });
+        insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = last.Hash });
         return await insert.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static string ForecastInsert(int count)
+    // One array per column: the text is the same for any number of events, so it is prepared once per connection and
+    // planned once, where a VALUES list per row count was parsed and planned again on most appends.
+    private static void Column<T>(NpgsqlCommand command, NpgsqlDbType type, List<AuditRow> rows, Func<AuditRow, T> value)
     {
-        var sql = new StringBuilder("WITH head AS (UPDATE audit_head SET "
-            + "last_sequence = CASE WHEN last_sequence = @was_s AND last_hash = @was_h THEN @head_s ELSE last_sequence END, "
-            + "last_hash = CASE WHEN last_sequence = @was_s AND last_hash = @was_h THEN @head_h ELSE last_hash END "
-            + "WHERE id = 1 RETURNING last_sequence = @head_s AND last_hash = @head_h AS moved) "
-            + "INSERT INTO audit_events (sequence, at, actor, household_id, entity_type, entity_id, action, operation, before, after, previous_hash, hash) "
-            + "SELECT v.* FROM (VALUES ");
-        for (var i = 0; i < count; i++)
+        var values = new T[rows.Count];
+        for (var i = 0; i < values.Length; i++)
         {
-            var p = RowParameters[i];
-
-            // Typed in the text: a VALUES list under a SELECT does not take its types from the target columns.
-            sql.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture,
-                $"({p[0]}::bigint, {p[1]}::timestamptz, {p[2]}::text, {p[3]}::bigint, {p[4]}::text, {p[5]}::text, {p[6]}::text, {p[7]}::text, {p[8]}::text, {p[9]}::text, {p[10]}::text, {p[11]}::text)");
+            values[i] = value(rows[i]);
         }
 
-        return sql.Append(") AS v WHERE EXISTS (SELECT 1 FROM head WHERE moved)").ToString();
+        command.Parameters.Add(new NpgsqlParameter<T[]> { NpgsqlDbType = NpgsqlDbType.Array | type, TypedValue = values });
     }
 
     // Large appends on SQLite (imports, bulk starts): one prepared single-row statement re-bound per event.
