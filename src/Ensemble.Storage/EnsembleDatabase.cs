@@ -64,6 +64,14 @@ public static class EnsembleDatabase
         return db;
     }
 
+    /// <summary>
+    /// <paramref name="location"/> as a server with many requests at once should use it: on PostgreSQL, connections
+    /// that multiplex commands (see <see cref="PostgresConnection.Multiplexed"/>); SQLite as it is.
+    /// </summary>
+    public static DatabaseLocation ForManyRequests(DatabaseLocation location) => location.Provider == StorageProvider.PostgreSql
+        ? location with { ConnectionString = PostgresConnection.Multiplexed(location.ConnectionString) }
+        : location;
+
     /// <summary>The options every context on <paramref name="location"/> is built with (built once, shared).</summary>
     internal static DbContextOptions OptionsFor(DatabaseLocation location) => Options.GetOrAdd(location, BuildOptions);
 

@@ -44,11 +44,13 @@ public sealed class ConnectionSettingsTests
         }
     }
 
-    [Fact]
-    public async Task PostgresStatementsRunAgainAndAgain_ArePreparedOnTheServer()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task PostgresStatementsRunAgainAndAgain_ArePreparedOnTheServer_AlsoOverConnectionsForManyRequests(bool forManyRequests)
     {
         var location = await TestDatabases.CreateAsync(StorageProvider.PostgreSql);
-        await using var db = EnsembleDatabase.CreateContext(location);
+        await using var db = EnsembleDatabase.CreateContext(forManyRequests ? EnsembleDatabase.ForManyRequests(location) : location);
 
         // A multiplexing connection sends each command on whichever server session is free; a transaction holds one.
         await using var session = await db.Database.BeginTransactionAsync();
@@ -62,33 +64,38 @@ public sealed class ConnectionSettingsTests
     }
 
     [Fact]
-    public void PostgresDefaults_PrepareRepeatedStatements_SkipTheResetOnReturn_AndMultiplex()
+    public void PostgresDefaults_PrepareRepeatedStatements_AndSkipTheResetOnReturn()
     {
         var settings = new Npgsql.NpgsqlConnectionStringBuilder(PostgresConnection.WithDefaults("Host=127.0.0.1;Username=ensemble"));
 
         Assert.True(settings.MaxAutoPrepare > 0);
         Assert.True(settings.NoResetOnClose);
-        Assert.True(settings.Multiplexing);
+        Assert.False(settings.Multiplexing);
         Assert.Equal("127.0.0.1", settings.Host);
     }
 
     [Fact]
-    public void PostgresDefaults_DoNotMultiplex_WithoutAPool()
+    public void ADatabaseForManyRequests_MultiplexesOnPostgres_UnlessTheConnectionStringSaysNotOrHasNoPool()
     {
-        var settings = new Npgsql.NpgsqlConnectionStringBuilder(PostgresConnection.WithDefaults("Host=db;Username=ensemble;Pooling=false"));
+        static bool Multiplexes(string connection) => new Npgsql.NpgsqlConnectionStringBuilder(
+            EnsembleDatabase.ForManyRequests(new DatabaseLocation(StorageProvider.PostgreSql, connection)).ConnectionString).Multiplexing;
 
-        Assert.False(settings.Multiplexing);
+        Assert.True(Multiplexes("Host=db;Username=ensemble"));
+        Assert.False(Multiplexes("Host=db;Username=ensemble;Multiplexing=false"));
+        Assert.False(Multiplexes("Host=db;Username=ensemble;Pooling=false"));
+
+        var sqlite = new DatabaseLocation(StorageProvider.Sqlite, "Data Source=firm.db");
+        Assert.Equal(sqlite, EnsembleDatabase.ForManyRequests(sqlite));
     }
 
     [Fact]
     public void PostgresDefaults_KeepWhatTheConnectionStringChose()
     {
         var settings = new Npgsql.NpgsqlConnectionStringBuilder(
-            PostgresConnection.WithDefaults("Host=db;Username=ensemble;Max Auto Prepare=0;No Reset On Close=false;Multiplexing=false"));
+            PostgresConnection.WithDefaults("Host=db;Username=ensemble;Max Auto Prepare=0;No Reset On Close=false"));
 
         Assert.Equal(0, settings.MaxAutoPrepare);
         Assert.False(settings.NoResetOnClose);
-        Assert.False(settings.Multiplexing);
     }
 
     private static async Task<long> ScalarAsync(DbConnection connection, string sql)

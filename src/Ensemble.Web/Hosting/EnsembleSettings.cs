@@ -8,10 +8,11 @@ public sealed record EnsembleSettings(DatabaseLocation Database, IClock Clock, s
 {
     /// <summary>
     /// The database comes from <c>--db</c> (or <c>db</c> in configuration), then ENSEMBLE_DB, then ./ensemble.db —
-    /// the same rule as the CLI, so both work on the same firm.
+    /// the same rule as the CLI, so both work on the same firm. Its connections are the kind a server with many
+    /// requests at once wants (<see cref="EnsembleDatabase.ForManyRequests"/>).
     /// </summary>
     public static EnsembleSettings From(IConfiguration configuration) => new(
-        EnsembleDatabase.Describe(configuration["db"]),
+        EnsembleDatabase.ForManyRequests(EnsembleDatabase.Describe(configuration["db"])),
         EnsembleClock.FromEnvironment(),
         configuration["node"] ?? $"{Environment.MachineName}:{Environment.ProcessId}");
 }

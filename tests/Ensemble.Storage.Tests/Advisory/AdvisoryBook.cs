@@ -33,9 +33,12 @@ internal static class AdvisoryBook
         end
         """;
 
-    public static async Task<FirmBuilder> CreateAsync(StorageProvider provider, int households)
+    public static async Task<FirmBuilder> CreateAsync(StorageProvider provider, int households) =>
+        await CreateAsync(await TestDatabases.CreateAsync(provider), households);
+
+    public static async Task<FirmBuilder> CreateAsync(DatabaseLocation location, int households)
     {
-        var firm = await FirmBuilder.CreateAsync(provider, households);
+        var firm = await FirmBuilder.CreateAsync(location, households);
         var saved = await AdvisorySettingsStore.SetFrameworkAsync(firm.Db, Framework, "test.rules", "admin");
         Assert.True(saved.IsSuccess, saved.Error?.Message);
         return firm;

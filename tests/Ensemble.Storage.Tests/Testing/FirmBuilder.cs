@@ -36,9 +36,12 @@ public sealed class FirmBuilder : IAsyncDisposable
     /// <summary>The households in key order (HH-00001, HH-00002, …).</summary>
     public List<HouseholdId> Households { get; } = [];
 
-    public static async Task<FirmBuilder> CreateAsync(StorageProvider provider, int households, params (string Name, string Yaml)[] templates)
+    public static async Task<FirmBuilder> CreateAsync(StorageProvider provider, int households, params (string Name, string Yaml)[] templates) =>
+        await CreateAsync(await TestDatabases.CreateAsync(provider), households, templates);
+
+    public static async Task<FirmBuilder> CreateAsync(DatabaseLocation location, int households, params (string Name, string Yaml)[] templates)
     {
-        var builder = new FirmBuilder(await TestDatabases.CreateAsync(provider), new FakeClock(PracticeScenario.Start));
+        var builder = new FirmBuilder(location, new FakeClock(PracticeScenario.Start));
         await builder.SeedAsync(households, templates);
         return builder;
     }

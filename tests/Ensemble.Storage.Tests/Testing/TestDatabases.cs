@@ -45,6 +45,10 @@ public static class TestDatabases
         return EnsembleDatabase.Describe(WithDatabase(name));
     }
 
+    /// <summary>A fresh PostgreSQL database connected as the web app connects (<see cref="EnsembleDatabase.ForManyRequests"/>).</summary>
+    public static async Task<DatabaseLocation> CreateForManyRequestsAsync() =>
+        EnsembleDatabase.ForManyRequests(await CreateAsync(StorageProvider.PostgreSql));
+
     /// <summary>A database with no schema at all, as a new user's would be: a new SQLite file, or a new PostgreSQL database.</summary>
     public static async Task<DatabaseLocation> CreateEmptyAsync(StorageProvider provider, string prefix)
     {
