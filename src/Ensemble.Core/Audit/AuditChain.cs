@@ -76,82 +76,45 @@ public static class AuditChain
     public static string ComputeHash(AuditEvent e) => ComputeHash(
         e.Sequence, e.At, e.Actor, e.HouseholdId, e.EntityType, e.EntityId, e.Action, e.Operation, e.Before, e.After, e.PreviousHash);
 
-    /// <summary>Walks the events in sequence order, streaming; stops at the first break.</summary>
-    public static AuditVerification Verify(IEnumerable<AuditEvent> eventsInOrder, AuditHead? head)
-    {
-        var walk = new Walk();
-        foreach (var e in eventsInOrder)
-        {
-            if (walk.Step(e) is { } broken)
-            {
-                return broken;
-            }
-        }
-
-        return walk.End(head);
-    }
-
-    /// <summary>As <see cref="Verify"/>, reading the events as the store streams them.</summary>
+    /// <summary>Walks the events in sequence order as the store streams them; stops at the first break.</summary>
     public static async Task<AuditVerification> VerifyAsync(IAsyncEnumerable<AuditEvent> eventsInOrder, AuditHead? head, CancellationToken cancellationToken)
     {
-        var walk = new Walk();
+        var expectedSequence = 1L;
+        var previousHash = Genesis;
+        var count = 0L;
         await foreach (var e in eventsInOrder.WithCancellation(cancellationToken))
         {
-            if (walk.Step(e) is { } broken)
+            if (e.Sequence != expectedSequence)
             {
-                return broken;
-            }
-        }
-
-        return walk.End(head);
-    }
-
-    /// <summary>Where a walk along the chain has got to: the next sequence expected and the hash it must link to.</summary>
-    private sealed class Walk
-    {
-        private long _expectedSequence = 1;
-        private string _previousHash = Genesis;
-        private long _count;
-
-        /// <summary>Checks the next event; the verdict if it breaks the chain, otherwise null.</summary>
-        public AuditVerification? Step(AuditEvent e)
-        {
-            if (e.Sequence != _expectedSequence)
-            {
-                return Bad(_count, Math.Min(e.Sequence, _expectedSequence), e.Sequence > _expectedSequence
-                    ? $"Event {_expectedSequence} is missing: the next event found is {e.Sequence} (events were deleted)."
-                    : $"Event {e.Sequence} appears where event {_expectedSequence} should be (events were reordered or duplicated).");
+                return Bad(count, Math.Min(e.Sequence, expectedSequence), e.Sequence > expectedSequence
+                    ? $"Event {expectedSequence} is missing: the next event found is {e.Sequence} (events were deleted)."
+                    : $"Event {e.Sequence} appears where event {expectedSequence} should be (events were reordered or duplicated).");
             }
 
-            if (e.PreviousHash != _previousHash)
+            if (e.PreviousHash != previousHash)
             {
-                return Bad(_count, e.Sequence, $"Event {e.Sequence} does not link to the event before it (events were reordered, replaced or deleted).");
+                return Bad(count, e.Sequence, $"Event {e.Sequence} does not link to the event before it (events were reordered, replaced or deleted).");
             }
 
             if (ComputeHash(e) != e.Hash)
             {
-                return Bad(_count, e.Sequence, $"Event {e.Sequence} ({e.EntityType} {e.EntityId} {e.Action} by {e.Actor}) was altered after it was written.");
+                return Bad(count, e.Sequence, $"Event {e.Sequence} ({e.EntityType} {e.EntityId} {e.Action} by {e.Actor}) was altered after it was written.");
             }
 
-            _previousHash = e.Hash;
-            _expectedSequence++;
-            _count++;
-            return null;
+            previousHash = e.Hash;
+            expectedSequence++;
+            count++;
         }
 
-        /// <summary>The verdict once every event was read: the chain must end where the head says it does.</summary>
-        public AuditVerification End(AuditHead? head)
+        var last = expectedSequence - 1;
+        if (head is not null && (head.LastSequence != last || head.LastHash != previousHash))
         {
-            var last = _expectedSequence - 1;
-            if (head is not null && (head.LastSequence != last || head.LastHash != _previousHash))
-            {
-                return head.LastSequence > last
-                    ? Bad(_count, last + 1, $"The log ends at event {last} but {head.LastSequence} were written (the log was truncated).")
-                    : Bad(_count, head.LastSequence + 1, $"The log holds {last} events but its head records {head.LastSequence} (the head or the log was tampered with).");
-            }
-
-            return new AuditVerification(true, _count, null, $"The audit trail is intact: {_count} events verified.");
+            return head.LastSequence > last
+                ? Bad(count, last + 1, $"The log ends at event {last} but {head.LastSequence} were written (the log was truncated).")
+                : Bad(count, head.LastSequence + 1, $"The log holds {last} events but its head records {head.LastSequence} (the head or the log was tampered with).");
         }
+
+        return new AuditVerification(true, count, null, $"The audit trail is intact: {count} events verified.");
     }
 
     private static AuditVerification Bad(long count, long sequence, string message) => new(false, count, sequence, message);

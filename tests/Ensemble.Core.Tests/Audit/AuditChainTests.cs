@@ -20,31 +20,34 @@ public sealed class AuditChainTests
         return events;
     }
 
+    private static Task<AuditVerification> VerifyAsync(IEnumerable<AuditEvent> events, AuditHead head) =>
+        AuditChain.VerifyAsync(events.ToAsyncEnumerable(), head, CancellationToken.None);
+
     [Fact]
-    public void Verify_AcceptsAnUntouchedChain()
+    public async Task Verify_AcceptsAnUntouchedChain()
     {
         var events = Chain(5);
-        var result = AuditChain.Verify(events, new AuditHead(5, events[^1].Hash));
+        var result = await VerifyAsync(events, new AuditHead(5, events[^1].Hash));
         Assert.True(result.IsIntact);
         Assert.Equal(5, result.EventsChecked);
     }
 
     [Fact]
-    public void Verify_WhenAFieldWasEdited_NamesThatEvent()
+    public async Task Verify_WhenAFieldWasEdited_NamesThatEvent()
     {
         var events = Chain(5);
         events[2] = events[2] with { Actor = "mallory" };
 
-        var result = AuditChain.Verify(events, new AuditHead(5, events[^1].Hash));
+        var result = await VerifyAsync(events, new AuditHead(5, events[^1].Hash));
 
         Assert.Equal(3, result.FirstBadSequence);
     }
 
     [Fact]
-    public void Verify_WhenTheTailWasCut_ReportsTruncation()
+    public async Task Verify_WhenTheTailWasCut_ReportsTruncation()
     {
         var events = Chain(5);
-        var result = AuditChain.Verify(events.Take(3), new AuditHead(5, events[^1].Hash));
+        var result = await VerifyAsync(events.Take(3), new AuditHead(5, events[^1].Hash));
 
         Assert.False(result.IsIntact);
         Assert.Equal(4, result.FirstBadSequence);
@@ -52,13 +55,13 @@ public sealed class AuditChainTests
     }
 
     [Fact]
-    public void Verify_WhenAnEventWasRehashedAfterEditing_StillBreaksAtTheNextLink()
+    public async Task Verify_WhenAnEventWasRehashedAfterEditing_StillBreaksAtTheNextLink()
     {
         var events = Chain(5);
         var forged = events[1] with { Actor = "mallory" };
         events[1] = forged with { Hash = AuditChain.ComputeHash(forged) };
 
-        var result = AuditChain.Verify(events, new AuditHead(5, events[^1].Hash));
+        var result = await VerifyAsync(events, new AuditHead(5, events[^1].Hash));
 
         Assert.Equal(3, result.FirstBadSequence);
     }
